@@ -1,0 +1,22 @@
+"""aelib: the plumbing shared by the chapters of *Autoencoders, executable*.
+
+Data (`load_mnist`), metrics, the PCA baseline, plots and widgets. The models a
+chapter teaches are written out in that chapter, not here.
+"""
+
+import os
+
+# Quiet TensorFlow's C++ start-up logs. This must run before TensorFlow is
+# imported, which is why chapters import aelib first.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+__version__ = "0.1.0"
+
+from . import baselines, metrics, plots, widgets  # noqa: E402
+from .config import epochs, quick_mode, set_seed, setup  # noqa: E402
+from .data import MNIST, load_mnist  # noqa: E402
+
+__all__ = [
+    "MNIST", "load_mnist", "epochs", "quick_mode", "set_seed", "setup",
+    "baselines", "metrics", "plots", "widgets", "__version__",
+]

@@ -1,0 +1,90 @@
+"""Time the quick test suite and each chapter in full mode, and print the figures.
+
+Usage:
+    python benchmarks/run.py                 # the suite, then every chapter
+    python benchmarks/run.py --no-suite      # chapters only
+    python benchmarks/run.py --chapters 01 03
+
+Chapters run in full mode (no AELIB_QUICK) with nbclient, exactly as the book
+build executes them, on whatever data `aelib.load_mnist()` finds (the line it
+printed is shown). Budgets (DESIGN.md): the quick suite a few minutes, each
+chapter at most about five minutes on 2 CPU cores.
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def time_suite():
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadscope", "-q"],
+                          cwd=ROOT, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    summary = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
+    return {"seconds": round(seconds, 1), "exit_code": proc.returncode, "summary": summary}
+
+
+def time_chapter(path):
+    env_backup = dict(os.environ)
+    os.environ.pop("AELIB_QUICK", None)
+    try:
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(nb, timeout=3600, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        start = time.perf_counter()
+        error = None
+        try:
+            client.execute()
+        except Exception as exc:  # report, don't stop the benchmark
+            error = str(exc).strip().splitlines()[-1][:300]
+        seconds = time.perf_counter() - start
+    finally:
+        os.environ.clear()
+        os.environ.update(env_backup)
+    data_line = next((line for cell in nb.cells if cell.cell_type == "code"
+                      for out in cell.get("outputs", []) if out.get("name") == "stdout"
+                      for line in out["text"].splitlines() if line.startswith("MNIST:")), "?")
+    return {"seconds": round(seconds, 1), "ok": error is None, "error": error, "data": data_line}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-suite", action="store_true")
+    parser.add_argument("--chapters", nargs="*", help="chapter numbers, e.g. 01 03 (default: all)")
+    args = parser.parse_args(argv)
+    report = {"machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
+              "python": platform.python_version()}
+    if not args.no_suite:
+        print("quick test suite (pytest -n 2) ...", flush=True)
+        report["suite"] = suite = time_suite()
+        print(f"  {suite['seconds']:7.1f} s  exit {suite['exit_code']}  {suite['summary']}", flush=True)
+    report["chapters"] = {}
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        if args.chapters and path.name[:2] not in args.chapters:
+            continue
+        print(f"{path.name} (full mode) ...", flush=True)
+        result = report["chapters"][path.name] = time_chapter(path)
+        status = "ok" if result["ok"] else f"FAILED: {result['error']}"
+        print(f"  {result['seconds']:7.1f} s  {status}\n  {result['data']}", flush=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "timings.json").write_text(json.dumps(report, indent=2))
+    print(f"written {RESULTS / 'timings.json'}")
+    failed = (report.get("suite", {}).get("exit_code", 0) != 0
+              or not all(r["ok"] for r in report["chapters"].values()))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

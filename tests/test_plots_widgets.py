@@ -1,0 +1,75 @@
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from aelib import plots
+from aelib.widgets import explorer
+
+rng = np.random.default_rng(0)
+IMAGES = rng.random((12, 784)).astype(np.float32)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_image_grid_draws_every_image():
+    fig = plots.image_grid(IMAGES, ncols=5, titles=[str(i) for i in range(12)])
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(shown) == 12 and len(fig.axes) == 15
+    np.testing.assert_allclose(shown[3].images[0].get_array(), IMAGES[3].reshape(28, 28))
+    assert shown[3].get_title() == "3"
+    with pytest.raises(ValueError, match="2 titles for 12 images"):
+        plots.image_grid(IMAGES, titles=["a", "b"])
+
+
+def test_reconstruction_rows_layout_and_errors():
+    recon = np.clip(IMAGES + 0.05, 0, 1)
+    fig = plots.reconstruction_rows(IMAGES, {"model": recon, "copy": IMAGES}, n=4)
+    axes = np.array(fig.axes).reshape(3, 4)
+    assert axes[1, 0].get_ylabel() == "model"
+    assert float(axes[1, 2].get_title()) == pytest.approx(((recon[2] - IMAGES[2]) ** 2).sum(), abs=0.05)
+    assert axes[2, 0].get_title() == "0.0"
+    with pytest.raises(ValueError, match="non-empty dict"):
+        plots.reconstruction_rows(IMAGES, recon)
+    with pytest.raises(ValueError, match="fewer than"):
+        plots.reconstruction_rows(IMAGES, {"short": recon[:2]}, n=4)
+
+
+def test_signed_grid_latent_scatter_training_curves():
+    fig = plots.signed_image_grid(rng.normal(size=(3, 784)))
+    assert sum(bool(ax.images) for ax in fig.axes) == 3
+    with pytest.raises(ValueError, match="kernel.T"):
+        plots.signed_image_grid(rng.normal(size=(784, 3)))
+    codes, labels = rng.normal(size=(300, 2)), rng.integers(0, 10, 300)
+    fig = plots.latent_scatter(codes, labels, max_points=100)
+    assert sum(len(c.get_offsets()) for c in fig.axes[0].collections) == 100
+    with pytest.raises(ValueError, match="shape \\(n, 2\\)"):
+        plots.latent_scatter(codes[:, :1], labels)
+    fig = plots.training_curves({"a": {"loss": [3, 2, 1], "val_loss": [3.5, 2.5, 2]}})
+    assert len(fig.axes[0].lines) == 2
+    with pytest.raises(ValueError, match="has no 'mae'"):
+        plots.training_curves({"a": {"loss": [1]}}, metric="mae")
+
+
+def test_explorer_calls_draw_when_a_control_moves():
+    calls = []
+
+    def draw(k, index):
+        calls.append((k, index))
+        return plots.image_grid(IMAGES[index:index + 1])
+
+    ui = explorer(draw, k=widgets.IntSlider(value=3, min=1, max=10),
+                  index=widgets.IntSlider(value=0, min=0, max=5))
+    assert calls[-1] == (3, 0)  # drawn once on creation
+    k_slider = ui.children[0]
+    assert k_slider.continuous_update is False
+    k_slider.value = 7
+    assert calls[-1] == (7, 0)
+    with pytest.raises(ValueError, match="ipywidgets control"):
+        explorer(draw, k=3)
+    with pytest.raises(ValueError, match="at least one control"):
+        explorer(draw)

@@ -1,0 +1,56 @@
+"""Bad input gets a ValueError that says what was wrong and how to fix it."""
+
+import numpy as np
+import pytest
+
+import aelib
+
+GOOD = np.random.default_rng(0).random((5, 784)).astype(np.float32)
+
+
+@pytest.mark.parametrize("bad, match", [
+    ((GOOD * 255).astype(np.uint8), r"dtype uint8.*divide by 255"),
+    (GOOD * 255, r"max 2\d\d.*divide by 255"),
+    (np.where(GOOD > 0.9, np.nan, GOOD), r"NaN or infinite"),
+    (GOOD.reshape(5, 28, 28)[:, :27], r"shape \(5, 27, 28\)"),
+    (GOOD[0], r"single image needs a batch axis"),
+    (GOOD[:0], r"empty batch"),
+    (GOOD.tolist(), r"numpy array"),
+    (GOOD.astype(str), r"dtype <U"),
+    (GOOD - 0.5, r"min -0.\d+.*Clip"),
+])
+def test_metrics_reject_bad_images(bad, match):
+    with pytest.raises(ValueError, match=match):
+        aelib.metrics.per_image_squared_error(bad, GOOD)
+
+
+def test_shapes_accepted_alike():
+    ref = aelib.metrics.per_image_squared_error(GOOD, GOOD[::-1])
+    for shape in [(5, 28, 28), (5, 28, 28, 1)]:
+        assert aelib.metrics.per_image_squared_error(GOOD.reshape(shape), GOOD[::-1]) == pytest.approx(ref)
+
+
+def test_mismatched_batches():
+    with pytest.raises(ValueError, match="5 images but reconstructions has 4"):
+        aelib.metrics.per_image_squared_error(GOOD, GOOD[:4])
+
+
+@pytest.mark.parametrize("k, match", [(0, "between 1 and"), (785, "between 1 and 5"), (2.5, "integer"),
+                                      (True, "integer")])
+def test_pca_k_out_of_range(k, match):
+    with pytest.raises(ValueError, match=match):
+        aelib.baselines.fit_pca(GOOD, k)
+
+
+def test_tf_tensor_accepted():
+    import tensorflow as tf
+    assert aelib.metrics.mse(tf.constant(GOOD), GOOD) == 0.0
+
+
+def test_epochs_rejects_nonsense(monkeypatch):
+    monkeypatch.setenv("AELIB_QUICK", "0")
+    assert aelib.epochs(30) == 30
+    with pytest.raises(ValueError, match="epochs must be an integer"):
+        aelib.epochs("30")
+    monkeypatch.setenv("AELIB_QUICK", "1")
+    assert aelib.epochs(30) == 2 and aelib.epochs(1) == 1
