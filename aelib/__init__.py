@@ -12,11 +12,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
 
-from . import baselines, metrics, plots, widgets  # noqa: E402
+from . import baselines, metrics, models, plots, widgets  # noqa: E402
 from .config import epochs, quick_mode, set_seed, setup  # noqa: E402
 from .data import MNIST, load_mnist  # noqa: E402
 
 __all__ = [
     "MNIST", "load_mnist", "epochs", "quick_mode", "set_seed", "setup",
-    "baselines", "metrics", "plots", "widgets", "__version__",
+    "baselines", "metrics", "models", "plots", "widgets", "__version__",
 ]

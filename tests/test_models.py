@@ -1,0 +1,29 @@
+import numpy as np
+import pytest
+
+from aelib import metrics, models
+
+
+def test_dense_autoencoder_shapes_and_training_lowers_error():
+    import keras
+    keras.utils.set_random_seed(0)
+    auto, enc, dec = models.dense_autoencoder(code_size=8, hidden=(32,))
+    assert [l.name for l in enc.layers[1:]] == ["encoder_1", "code"]
+    assert [l.name for l in dec.layers[1:]] == ["decoder_1", "reconstruction"]
+    x = np.random.default_rng(0).random((256, 28, 28)).astype(np.float32) ** 4
+    auto.compile(optimizer="adam", loss="binary_crossentropy")
+    before = metrics.per_image_squared_error(x, auto.predict(x.reshape(256, 784), verbose=0))
+    history = models.fit_autoencoder(auto, x, epochs=5, batch_size=32, x_val=x[:32])
+    after = metrics.per_image_squared_error(x, auto.predict(x.reshape(256, 784), verbose=0))
+    assert history.seconds > 0 and len(history.history["val_loss"]) == 5
+    assert after < before
+    assert enc.predict(x[:3].reshape(3, 784), verbose=0).shape == (3, 8)
+
+
+def test_bad_arguments():
+    with pytest.raises(ValueError, match="code_size"):
+        models.dense_autoencoder(code_size=0)
+    auto, _, _ = models.dense_autoencoder(code_size=4)
+    auto.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match="divide by 255"):
+        models.fit_autoencoder(auto, np.full((4, 784), 200.0, dtype=np.float32), epochs=1)
