@@ -55,3 +55,130 @@ def test_chapter_page_is_complete(built_book, entry):
     assert entries and cited and cited <= entries, "every citation resolves to the chapter's bibliography"
     colab = re.findall(r'href="(https://colab\.research\.google\.com/github/[^"]+)"', body)
     assert colab and all(link.endswith(f"/{entry}.ipynb") for link in colab), colab
+
+
+# --- the rendered pages in a real headless browser ------------------------------
+
+CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+# The pages load MathJax from this CDN. There is no internet here, so the test
+# serves the same MathJax release from a pip package (django-static-mathjax,
+# MathJax 3.2.2) in its place; every other outside request is refused.
+MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/"
+# The one outside image the pages may show: the Colab badge (kept external so
+# that it also works on GitHub and in Colab). Every other image must be local.
+EXTERNAL_IMAGES = {"https://colab.research.google.com/assets/colab-badge.svg"}
+SCREENSHOTS = ROOT / "_build" / "quick" / "screenshots"
+
+
+def _chromium():
+    path = os.environ.get("CHROMIUM") or next((p for p in CHROMIUM_CANDIDATES if Path(p).exists()), None)
+    assert path, ("no Chromium found for the browser test: install Debian's `chromium` "
+                  "(apt-get install chromium), or set CHROMIUM=/path/to/chrome")
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser_page(built_book):
+    import functools
+    import http.server
+    import threading
+
+    import mathjax
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_book))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    mathjax_dir = Path(mathjax.__file__).parent / "static" / "mathjax"
+    refused = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(base):
+            return request_route.continue_()
+        if url.startswith(MATHJAX_CDN):
+            local = mathjax_dir / url[len(MATHJAX_CDN):].split("?")[0]
+            if local.is_file():
+                return request_route.fulfill(path=str(local))
+        refused.append(url)
+        return request_route.abort()
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.route("**/*", route)
+        yield page, base, refused
+        browser.close()
+    server.shutdown()
+
+
+def _open(page, base, entry):
+    page.goto(base + f"{entry}.html", wait_until="load")
+    # MathJax typesets asynchronously; wait until it has finished.
+    page.wait_for_function("() => !window.MathJax || (window.MathJax.startup && "
+                           "window.MathJax.startup.promise && (window.__mj_done || "
+                           "(window.MathJax.startup.promise.then(() => window.__mj_done = true), false)))",
+                           timeout=60_000)
+
+
+def test_intro_page_in_browser(browser_page):
+    page, base, _ = browser_page
+    _open(page, base, "intro")
+    assert page.locator("h1").first.inner_text().startswith("Autoencoders, executable")
+    nav = page.locator("nav.bd-links a").all_inner_texts()
+    for entry in toc_files():
+        stem = Path(entry).stem
+        assert any(page.locator(f'nav.bd-links a[href$="{stem}.html"]').count() for _ in [0]), f"{stem} missing from the sidebar: {nav}"
+    page.screenshot(path=str(SCREENSHOTS / "intro.png"), full_page=True)
+
+
+@pytest.mark.parametrize("entry", toc_files())
+def test_chapter_page_in_browser(browser_page, entry):
+    from helpers import BRANCH, OWNER_REPO, read_notebook
+
+    page, base, refused = browser_page
+    _open(page, base, entry)
+    nb = read_notebook(ROOT / f"{entry}.ipynb")
+    title = nb.cells[0].source.splitlines()[0].lstrip("# ").strip()
+    h1 = page.locator("h1").first.inner_text()
+    assert title in h1, f"page title {h1!r} does not show the chapter title {title!r}"
+
+    images = page.eval_on_selector_all(
+        "img", "els => els.map(e => ({src: e.currentSrc || e.src, w: e.naturalWidth, alt: e.alt}))")
+    local = [im for im in images if im["src"].startswith(base)]
+    assert len(local) >= 3, f"expected the chapter's figures on the page, found {local}"
+    for im in local:
+        assert im["w"] > 0, f"image did not load: {im}"
+    for im in images:
+        assert im["src"].startswith(base) or im["src"] in EXTERNAL_IMAGES, f"unexpected outside image {im['src']}"
+
+    if "$" in "".join(c.source for c in nb.cells if c.cell_type == "markdown"):
+        assert page.locator("mjx-container").count() > 0, "the chapter has math but MathJax rendered none"
+        assert page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
+
+    outputs = " ".join(page.locator(".cell_output").all_inner_texts())
+    for bad in ("Traceback", "Error", "Warning", "<Figure size"):
+        assert bad not in outputs, f"{bad!r} in a cell output on the page"
+    assert page.locator(".output.stderr, .output.traceback, .output.error").count() == 0
+
+    colab = f"https://colab.research.google.com/github/{OWNER_REPO}/blob/{BRANCH}/{entry}.ipynb"
+    launch_links = page.eval_on_selector_all(
+        "a[href*='colab.research.google.com']", "els => els.map(e => e.href)")
+    assert colab in launch_links, f"no Colab launch link to {colab}: {launch_links}"
+
+    targets = page.eval_on_selector_all(
+        ".bibtex-citation a[href^='#']", "els => els.map(e => e.getAttribute('href').slice(1))")
+    assert targets, "the chapter cites nothing"
+    for target in targets:
+        assert page.locator(f"[id='{target}'][role='doc-biblioentry']").count() == 1, f"citation #{target} dangles"
+
+    # The Checks are on the page but collapsed; the setup cell's output is hidden.
+    checks = page.locator("section:has(> h2:has-text('Checks')) details.hide")
+    assert checks.count() >= 1 and not checks.first.evaluate("e => e.open")
+    page.screenshot(path=str(SCREENSHOTS / f"{Path(entry).stem}.png"), full_page=True)
+    assert not [u for u in refused if "mathjax" in u.lower()], f"MathJax files missing locally: {refused}"
