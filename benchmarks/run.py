@@ -4,6 +4,7 @@ Usage:
     python benchmarks/run.py                 # the suite, then every chapter
     python benchmarks/run.py --no-suite      # chapters only
     python benchmarks/run.py --chapters 01 03
+    python benchmarks/run.py --from-book     # chapter times recorded by the last `make book`
 
 Chapters run in full mode (no AELIB_QUICK) with nbclient, exactly as the book
 build executes them, on whatever data `aelib.load_mnist()` finds (the line it
@@ -59,10 +60,25 @@ def time_chapter(path):
     return {"seconds": round(seconds, 1), "ok": error is None, "error": error, "data": data_line}
 
 
+def chapter_times_from_book(cache_dir=ROOT / "_build" / ".jupyter_cache"):
+    """Execution times that `make book` recorded in its jupyter-cache, per chapter."""
+    from jupyter_cache import get_cache
+    if not Path(cache_dir).exists():
+        raise SystemExit(f"no book build cache at {cache_dir}: run `make book` first")
+    times = {}
+    for record in get_cache(str(cache_dir)).list_cache_records():
+        times[Path(record.uri).name] = {"seconds": round(record.data.get("execution_seconds", float("nan")), 1),
+                                        "ok": True, "error": None,
+                                        "data": f"(recorded by make book at {record.created:%Y-%m-%d %H:%M})"}
+    return times
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-suite", action="store_true")
     parser.add_argument("--chapters", nargs="*", help="chapter numbers, e.g. 01 03 (default: all)")
+    parser.add_argument("--from-book", action="store_true",
+                        help="report the chapter times recorded by the last `make book` instead of re-running")
     args = parser.parse_args(argv)
     report = {"machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
               "python": platform.python_version()}
@@ -71,7 +87,11 @@ def main(argv=None):
         report["suite"] = suite = time_suite()
         print(f"  {suite['seconds']:7.1f} s  exit {suite['exit_code']}  {suite['summary']}", flush=True)
     report["chapters"] = {}
-    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+    if args.from_book:
+        report["chapters"] = chapter_times_from_book()
+        for name, result in sorted(report["chapters"].items()):
+            print(f"{name} (full mode, make book)\n  {result['seconds']:7.1f} s  {result['data']}")
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")) if not args.from_book else []:
         if args.chapters and path.name[:2] not in args.chapters:
             continue
         print(f"{path.name} (full mode) ...", flush=True)

@@ -26,3 +26,8 @@ def chapter_paths():
 
 def read_notebook(path):
     return nbformat.read(path, as_version=4)
+
+
+def chapter_entries():
+    """TOC entries that are chapters (notebooks), in reading order."""
+    return [entry for entry in toc_files() if entry.startswith("chapters/")]

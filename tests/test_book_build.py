@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
-from helpers import ROOT, toc_files
+from helpers import ROOT, chapter_entries, toc_files
 
 QUICK_DIR = ROOT / "_build" / "quick"
 HTML = QUICK_DIR / "_build" / "html"
@@ -38,7 +39,7 @@ def test_every_toc_page_is_built(built_book):
         assert (built_book / f"{entry}.html").exists(), f"{entry}.html was not built"
 
 
-@pytest.mark.parametrize("entry", toc_files())
+@pytest.mark.parametrize("entry", chapter_entries())
 def test_chapter_page_is_complete(built_book, entry):
     html = (built_book / f"{entry}.html").read_text()
     body = re.sub(r"<script.*?</script>", "", html, flags=re.S)  # widget state lives in scripts
@@ -47,6 +48,9 @@ def test_chapter_page_is_complete(built_book, entry):
     for alt, src in figures:
         assert (built_book / "_images" / src).stat().st_size > 1000, f"empty figure {src}"
         assert len(alt.split()) >= 6, f"figure {src} lacks a descriptive alt text"
+        with Image.open(built_book / "_images" / src) as image:  # opaque, so it reads in dark mode
+            assert image.mode == "RGB" or image.getchannel("A").getextrema() == (255, 255), \
+                f"figure {src} has a transparent background"
     for bad in ("Traceback", "&lt;Figure size", "Error:", "Warning:", "ETA:", "ms/step"):
         assert bad not in body, f"{bad!r} appears on the page"
     assert ">Checks<" in body, "the Checks section is on the page"
@@ -126,6 +130,14 @@ def _open(page, base, entry):
                            timeout=60_000)
 
 
+def test_status_page_lists_every_chapter(built_book):
+    table = (built_book / "status.html").read_text().split("<table", 1)[1].split("</table>")[0]
+    for entry in chapter_entries():
+        row = re.search(rf'<span class="doc">{entry}</span>.*?</tr>', table, re.S)
+        assert row, f"{entry} missing from the execution statistics table"
+        assert "✅" in row.group(0) or "&#9989;" in row.group(0), f"{entry} did not execute cleanly: {row.group(0)}"
+
+
 def test_intro_page_in_browser(browser_page):
     page, base, _ = browser_page
     _open(page, base, "intro")
@@ -133,11 +145,11 @@ def test_intro_page_in_browser(browser_page):
     nav = page.locator("nav.bd-links a").all_inner_texts()
     for entry in toc_files():
         stem = Path(entry).stem
-        assert any(page.locator(f'nav.bd-links a[href$="{stem}.html"]').count() for _ in [0]), f"{stem} missing from the sidebar: {nav}"
+        assert page.locator(f'nav.bd-links a[href$="{stem}.html"]').count(), f"{stem} missing from the sidebar: {nav}"
     page.screenshot(path=str(SCREENSHOTS / "intro.png"), full_page=True)
 
 
-@pytest.mark.parametrize("entry", toc_files())
+@pytest.mark.parametrize("entry", chapter_entries())
 def test_chapter_page_in_browser(browser_page, entry):
     from helpers import BRANCH, OWNER_REPO, read_notebook
 
@@ -161,6 +173,8 @@ def test_chapter_page_in_browser(browser_page, entry):
         assert page.locator("mjx-container").count() > 0, "the chapter has math but MathJax rendered none"
         assert page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
 
+    body_text = page.locator("article").inner_text()
+    assert "Loading widget" not in body_text and "Error displaying widget" not in body_text
     outputs = " ".join(page.locator(".cell_output").all_inner_texts())
     for bad in ("Traceback", "Error", "Warning", "<Figure size"):
         assert bad not in outputs, f"{bad!r} in a cell output on the page"
