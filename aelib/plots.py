@@ -15,27 +15,33 @@ def _grid_shape(n, ncols):
     return int(np.ceil(n / ncols)), ncols
 
 
-def image_grid(images, ncols=10, titles=None, suptitle=None, size=1.2, cmap="gray"):
-    """Show images in a grid.
-
-    images: (n, 784), (n, 28, 28) or (n, 28, 28, 1) in [0, 1]. Titles: n strings or None.
-    """
-    x = as_images(images, "images", flatten=False)
-    if titles is not None and len(titles) != len(x):
-        raise ValueError(f"got {len(titles)} titles for {len(x)} images; pass one per image.")
-    nrows, ncols = _grid_shape(len(x), ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.3 * bool(suptitle)),
-                             squeeze=False)
+def _grid(n, ncols, size, suptitle, titles, draw_one):
+    """Lay out n panels in a grid; draw_one(ax, i) fills panel i."""
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"got {len(titles)} titles for {n} images; pass one per image.")
+    nrows, ncols = _grid_shape(n, ncols)
+    fig, axes = plt.subplots(nrows, ncols, squeeze=False,
+                             figsize=(size * ncols, size * nrows + 0.3 * bool(suptitle)))
     for i, ax in enumerate(axes.flat):
         ax.axis("off")
-        if i < len(x):
-            ax.imshow(x[i], cmap=cmap, vmin=0, vmax=1)
+        if i < n:
+            draw_one(ax, i)
             if titles is not None:
                 ax.set_title(titles[i], fontsize=9)
     if suptitle:
         fig.suptitle(suptitle)
     fig.tight_layout()
     return fig
+
+
+def image_grid(images, ncols=10, titles=None, suptitle=None, size=1.2, cmap="gray"):
+    """Show images in a grid.
+
+    images: (n, 784), (n, 28, 28) or (n, 28, 28, 1) in [0, 1]. Titles: n strings or None.
+    """
+    x = as_images(images, "images", flatten=False)
+    return _grid(len(x), ncols, size, suptitle, titles,
+                 lambda ax, i: ax.imshow(x[i], cmap=cmap, vmin=0, vmax=1))
 
 
 def signed_image_grid(vectors, ncols=10, titles=None, suptitle=None, size=1.2):
@@ -48,22 +54,12 @@ def signed_image_grid(vectors, ncols=10, titles=None, suptitle=None, size=1.2):
     if v.ndim != 2 or v.shape[1] != 784 or not np.isfinite(v).all():
         raise ValueError(f"vectors: expected a finite (n, 784) array, got shape {v.shape}. "
                          "For a Dense kernel of shape (784, k), pass kernel.T.")
-    if titles is not None and len(titles) != len(v):
-        raise ValueError(f"got {len(titles)} titles for {len(v)} vectors; pass one per vector.")
-    nrows, ncols = _grid_shape(len(v), ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows + 0.3 * bool(suptitle)),
-                             squeeze=False)
-    for i, ax in enumerate(axes.flat):
-        ax.axis("off")
-        if i < len(v):
-            limit = np.abs(v[i]).max() or 1.0
-            ax.imshow(v[i].reshape(28, 28), cmap="RdBu_r", vmin=-limit, vmax=limit)
-            if titles is not None:
-                ax.set_title(titles[i], fontsize=9)
-    if suptitle:
-        fig.suptitle(suptitle)
-    fig.tight_layout()
-    return fig
+
+    def draw_one(ax, i):
+        limit = np.abs(v[i]).max() or 1.0
+        ax.imshow(v[i].reshape(28, 28), cmap="RdBu_r", vmin=-limit, vmax=limit)
+
+    return _grid(len(v), ncols, size, suptitle, titles, draw_one)
 
 
 def reconstruction_rows(originals, reconstructions, n=10, errors=True, size=1.1):
