@@ -12,21 +12,30 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from PIL import Image
 
 from helpers import ROOT, chapter_entries, toc_files
 
 QUICK_DIR = ROOT / "_build" / "quick"
+QUICK_CELL_TIMEOUT_S = 300
 HTML = QUICK_DIR / "_build" / "html"
 
 
 @pytest.fixture(scope="module")
 def built_book():
     shutil.rmtree(QUICK_DIR, ignore_errors=True)
+    QUICK_DIR.mkdir(parents=True)
+    # The book's own config, with a per-cell timeout fit for quick mode, so that
+    # a hung cell fails the test in minutes rather than after half an hour.
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["execute"]["timeout"] = QUICK_CELL_TIMEOUT_S
+    (QUICK_DIR / "_config.yml").write_text(yaml.safe_dump(config))
     env = dict(os.environ, AELIB_QUICK="1", AELIB_MNIST_SOURCE="sample")
     jb = Path(sys.executable).with_name("jupyter-book")
     proc = subprocess.run(
-        [str(jb), "build", str(ROOT), "--path-output", str(QUICK_DIR), "-W", "-n", "--keep-going"],
+        [str(jb), "build", str(ROOT), "--path-output", str(QUICK_DIR), "--config", str(QUICK_DIR / "_config.yml"),
+         "-W", "-n", "--keep-going"],
         env=env, capture_output=True, text=True, timeout=3000)
     log = proc.stdout + proc.stderr
     (QUICK_DIR / "build.log").write_text(log)
