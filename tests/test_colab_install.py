@@ -17,8 +17,9 @@ import pytest
 from helpers import ROOT
 
 OLD_TF = "2.16.2"
+COLAB_WIDGETS = "7.7.1"  # the ipywidgets release Colab has long preinstalled
 SIM_DIR = ROOT / "_build" / "colab-sim"
-PROTECTED = ("tensorflow", "numpy", "keras")
+PROTECTED = ("tensorflow", "numpy", "keras", "ipywidgets")
 
 
 def run(*args, **kwargs):
@@ -34,11 +35,12 @@ def versions(python):
 
 @pytest.fixture(scope="module")
 def colab_like_env():
-    env_dir = SIM_DIR / f"venv-tf{OLD_TF}"
+    env_dir = SIM_DIR / f"venv-tf{OLD_TF}-ipywidgets{COLAB_WIDGETS}"
     python = env_dir / "bin" / "python"
     if not (python.exists() and versions(python).get("tensorflow") == OLD_TF):
         venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
-        run(python, "-m", "pip", "install", "-q", f"tensorflow=={OLD_TF}")
+        run(python, "-m", "pip", "install", "-q", f"tensorflow=={OLD_TF}", f"ipywidgets=={COLAB_WIDGETS}")
+    run(python, "-m", "pip", "uninstall", "-y", "-q", "aelib")  # in case an earlier run stopped halfway
     return python
 
 
@@ -73,13 +75,16 @@ def test_installing_aelib_leaves_tensorflow_and_numpy_alone(colab_like_env, whee
     for name in PROTECTED:
         assert after.get(name) == before.get(name), f"{name} changed: {before.get(name)} -> {after.get(name)}"
 
-    # aelib works with the older TensorFlow: data, metrics, a model.
+    # aelib works there: data, metrics, a model, an explorer on ipywidgets 7.
     script = (
-        "import aelib, keras, tensorflow as tf\n"
+        "import aelib, keras, tensorflow as tf, ipywidgets as w\n"
         "d = aelib.load_mnist(source='sample', verbose=False)\n"
         "auto, enc, dec = aelib.models.dense_autoencoder(code_size=4)\n"
         "x = d.x_test[:8].reshape(8, 784)\n"
-        "print(tf.__version__, aelib.metrics.mse(x, auto.predict(x, verbose=0)) > 0)\n")
-    out = run(python, "-c", script, env={"PATH": "/usr/bin:/bin", "TF_CPP_MIN_LOG_LEVEL": "2"})
-    assert out.split()[-2:] == [OLD_TF, "True"]
+        "seen = []\n"
+        "ui = aelib.widgets.explorer(lambda k: seen.append(k), k=w.IntSlider(1, 0, 5))\n"
+        "ui.children[0].value = 4\n"
+        "print(tf.__version__, w.__version__, aelib.metrics.mse(x, auto.predict(x, verbose=0)) > 0, seen[-1])\n")
+    out = run(python, "-c", script, env={"PATH": "/usr/bin:/bin", "TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg"})
+    assert out.strip().splitlines()[-1] == f"{OLD_TF} {COLAB_WIDGETS} True 4"
     run(python, "-m", "pip", "uninstall", "-y", "-q", "aelib")  # leave the simulated Colab clean
