@@ -61,3 +61,27 @@ def fit_autoencoder(model, x_train, epochs, batch_size=256, x_val=None, verbose=
                         validation_data=val, verbose=verbose)
     history.seconds = time.perf_counter() - start
     return history
+
+
+def conv_autoencoder(name="conv_autoencoder"):
+    """The classic convolutional autoencoder of chapter 4 (4 x 4 x 8 = 128-d code).
+
+    Conv2D + MaxPooling encoder, Conv2D + UpSampling2D decoder, as in the Keras
+    blog. Input and output shape (28, 28, 1). Returns (autoencoder, encoder),
+    not compiled.
+    """
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    x = layers.Conv2D(16, 3, activation="relu", padding="same")(inputs)
+    x = layers.MaxPooling2D(2, padding="same")(x)
+    x = layers.Conv2D(8, 3, activation="relu", padding="same")(x)
+    x = layers.MaxPooling2D(2, padding="same")(x)
+    x = layers.Conv2D(8, 3, activation="relu", padding="same")(x)
+    code = layers.MaxPooling2D(2, padding="same", name="code")(x)  # 4 x 4 x 8
+    x = layers.Conv2D(8, 3, activation="relu", padding="same")(code)
+    x = layers.UpSampling2D(2)(x)
+    x = layers.Conv2D(8, 3, activation="relu", padding="same")(x)
+    x = layers.UpSampling2D(2)(x)
+    x = layers.Conv2D(16, 3, activation="relu", padding="valid")(x)  # 16 -> 14
+    x = layers.UpSampling2D(2)(x)
+    outputs = layers.Conv2D(1, 3, activation="sigmoid", padding="same", name="reconstruction")(x)
+    return keras.Model(inputs, outputs, name=name), keras.Model(inputs, code, name="encoder")

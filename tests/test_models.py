@@ -27,3 +27,10 @@ def test_bad_arguments():
     auto.compile(optimizer="adam", loss="mse")
     with pytest.raises(ValueError, match="divide by 255"):
         models.fit_autoencoder(auto, np.full((4, 784), 200.0, dtype=np.float32), epochs=1)
+
+
+def test_conv_autoencoder_shapes():
+    auto, enc = models.conv_autoencoder()
+    x = np.random.default_rng(0).random((2, 28, 28, 1)).astype(np.float32)
+    assert auto.predict(x, verbose=0).shape == (2, 28, 28, 1)
+    assert enc.predict(x, verbose=0).shape == (2, 4, 4, 8)
