@@ -24,6 +24,8 @@ HTML = QUICK_DIR / "_build" / "html"
 
 @pytest.fixture(scope="module")
 def built_book():
+    if os.environ.get("BOOK_HTML"):  # check an existing build instead, e.g. BOOK_HTML=_build/html after `make book`
+        return Path(os.environ["BOOK_HTML"]).resolve()
     shutil.rmtree(QUICK_DIR, ignore_errors=True)
     QUICK_DIR.mkdir(parents=True)
     # The book's own config, with a per-cell timeout fit for quick mode, so that
@@ -63,9 +65,10 @@ def test_chapter_page_is_complete(built_book, entry):
     for bad in ("Traceback", "&lt;Figure size", "Error:", "Warning:", "ETA:", "ms/step"):
         assert bad not in body, f"{bad!r} appears on the page"
     assert ">Checks<" in body, "the Checks section is on the page"
-    entries = set(re.findall(r'<div class="citation" id="([^"]+)" role="doc-biblioentry">', body))
-    cited = set(re.findall(r'<span class="bibtex-citation"[^>]*>.*?href="#([^"]+)"', body))
-    assert entries and cited and cited <= entries, "every citation resolves to the chapter's bibliography"
+    # Chapters cite with footcite: each page carries its own numbered references.
+    entries = set(re.findall(r'<aside class="footnote[^"]*" id="([^"]+)" role="doc-footnote">', body))
+    cited = set(re.findall(r'<a class="footnote-reference[^"]*" href="#([^"]+)"', body))
+    assert entries and cited and cited <= entries, "every citation resolves to the chapter's references"
     colab = re.findall(r'href="(https://colab\.research\.google\.com/github/[^"]+)"', body)
     assert colab and all(link.endswith(f"/{entry}.ipynb") for link in colab), colab
 
@@ -80,7 +83,7 @@ MATHJAX_CDN = "https://cdn.jsdelivr.net/npm/mathjax@3/"
 # The one outside image the pages may show: the Colab badge (kept external so
 # that it also works on GitHub and in Colab). Every other image must be local.
 EXTERNAL_IMAGES = {"https://colab.research.google.com/assets/colab-badge.svg"}
-SCREENSHOTS = ROOT / "_build" / "quick" / "screenshots"
+SCREENSHOTS = Path(os.environ.get("SCREENSHOTS", ROOT / "_build" / "quick" / "screenshots"))
 
 
 def _chromium():
@@ -99,8 +102,11 @@ def browser_page(built_book):
     import mathjax
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built_book))
-    handler.log_message = lambda *args: None
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(built_book))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
@@ -195,10 +201,12 @@ def test_chapter_page_in_browser(browser_page, entry):
     assert colab in launch_links, f"no Colab launch link to {colab}: {launch_links}"
 
     targets = page.eval_on_selector_all(
-        ".bibtex-citation a[href^='#']", "els => els.map(e => e.getAttribute('href').slice(1))")
+        "a.footnote-reference[href^='#']", "els => els.map(e => e.getAttribute('href').slice(1))")
     assert targets, "the chapter cites nothing"
     for target in targets:
-        assert page.locator(f"[id='{target}'][role='doc-biblioentry']").count() == 1, f"citation #{target} dangles"
+        reference = page.locator(f"[id='{target}'][role='doc-footnote']")
+        assert reference.count() == 1, f"citation #{target} dangles"
+        assert len(reference.inner_text().split()) > 5, f"reference #{target} is empty"
 
     # The Checks are on the page but collapsed; the setup cell's output is hidden.
     checks = page.locator("section:has(> h2:has-text('Checks')) details.hide")

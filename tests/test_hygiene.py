@@ -81,7 +81,7 @@ def test_book_anatomy(path):
     for heading in ("## Summary", "## Exercises", "## References"):
         assert heading in text, f"missing section {heading!r}"
     assert ":class: dropdown" in text, "exercise solutions are hidden in a dropdown"
-    assert "{cite}" in text and "{bibliography}" in text
+    assert "{footcite}" in text and "{footbibliography}" in text, "chapters cite with footcite and end with their own footbibliography"
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
