@@ -8,9 +8,6 @@ the code.
 
 import time
 
-import keras
-from keras import layers
-
 from ._validate import as_images, check_int
 
 
@@ -22,6 +19,9 @@ def dense_autoencoder(code_size=32, hidden=(), activation="relu", code_activatio
     mirrors them. Returns (autoencoder, encoder, decoder), three Keras models
     sharing layers; the autoencoder is not compiled.
     """
+    import keras  # imported here so that `import aelib` does not start TensorFlow
+    from keras import layers
+
     code_size = check_int(code_size, "code_size", 1, 100_000)
     hidden = tuple(check_int(h, "hidden layer size", 1, 100_000) for h in hidden)
     inputs = keras.Input(shape=(784,), name="image")
@@ -70,6 +70,9 @@ def conv_autoencoder(name="conv_autoencoder"):
     blog. Input and output shape (28, 28, 1). Returns (autoencoder, encoder),
     not compiled.
     """
+    import keras
+    from keras import layers
+
     inputs = keras.Input(shape=(28, 28, 1), name="image")
     x = layers.Conv2D(16, 3, activation="relu", padding="same")(inputs)
     x = layers.MaxPooling2D(2, padding="same")(x)

@@ -73,6 +73,19 @@ def chapter_times_from_book(cache_dir=ROOT / "_build" / ".jupyter_cache"):
     return times
 
 
+def run_chapters(selected=None):
+    """Execute each chapter (or those whose number is in `selected`) in full mode and time it."""
+    times = {}
+    for path in sorted((ROOT / "chapters").glob("*.ipynb")):
+        if selected and path.name[:2] not in selected:
+            continue
+        print(f"{path.name} (full mode) ...", flush=True)
+        result = times[path.name] = time_chapter(path)
+        status = "ok" if result["ok"] else f"FAILED: {result['error']}"
+        print(f"  {result['seconds']:7.1f} s  {status}\n  {result['data']}", flush=True)
+    return times
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-suite", action="store_true")
@@ -86,18 +99,12 @@ def main(argv=None):
         print("quick test suite (pytest -n 2) ...", flush=True)
         report["suite"] = suite = time_suite()
         print(f"  {suite['seconds']:7.1f} s  exit {suite['exit_code']}  {suite['summary']}", flush=True)
-    report["chapters"] = {}
     if args.from_book:
         report["chapters"] = chapter_times_from_book()
         for name, result in sorted(report["chapters"].items()):
             print(f"{name} (full mode, make book)\n  {result['seconds']:7.1f} s  {result['data']}")
-    for path in sorted((ROOT / "chapters").glob("*.ipynb")) if not args.from_book else []:
-        if args.chapters and path.name[:2] not in args.chapters:
-            continue
-        print(f"{path.name} (full mode) ...", flush=True)
-        result = report["chapters"][path.name] = time_chapter(path)
-        status = "ok" if result["ok"] else f"FAILED: {result['error']}"
-        print(f"  {result['seconds']:7.1f} s  {status}\n  {result['data']}", flush=True)
+    else:
+        report["chapters"] = run_chapters(args.chapters)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "timings.json").write_text(json.dumps(report, indent=2))
     print(f"written {RESULTS / 'timings.json'}")
