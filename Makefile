@@ -22,7 +22,11 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadscope
 
+# `make benchmark`: every model under one protocol (about 40 min on 2 cores),
+# then the chapter and suite times; writes aelib/_data/benchmark.json and
+# benchmarks/RESULTS.md, which the book's last chapter reads.
 benchmark: $(STAMP)
+	$(BIN)/python benchmarks/compare.py
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -1,6 +1,7 @@
 """aelib: the plumbing shared by the chapters of *Autoencoders, executable*.
 
-Data (`load_mnist`), metrics, the PCA baseline, plots and widgets. The models a
+Data (`load_mnist`), metrics, the PCA baseline, plots, widgets and the
+benchmark's results (`results`). The models a
 chapter teaches are written out in that chapter, not here.
 """
 
@@ -12,11 +13,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
 
-from . import baselines, metrics, models, plots, widgets  # noqa: E402
+from . import baselines, metrics, models, plots, results, widgets  # noqa: E402
 from .config import epochs, quick_mode, set_seed, setup  # noqa: E402
 from .data import MNIST, load_mnist  # noqa: E402
 
 __all__ = [
     "MNIST", "load_mnist", "epochs", "quick_mode", "set_seed", "setup",
-    "baselines", "metrics", "models", "plots", "widgets", "__version__",
+    "baselines", "metrics", "models", "plots", "results", "widgets", "__version__",
 ]

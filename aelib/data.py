@@ -90,7 +90,7 @@ def _short_reason(error):
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def load_mnist(source=None, verbose=True):
+def load_mnist(source=None, verbose=True, quick=None):
     """Load MNIST as float32 images in [0, 1] and uint8 labels.
 
     source: "auto" (default: full MNIST via Keras, else the offline sample),
@@ -98,8 +98,10 @@ def load_mnist(source=None, verbose=True):
         None, the ``AELIB_MNIST_SOURCE`` environment variable decides.
     Returns an `MNIST` with x_train (n, 28, 28), y_train (n,), x_test, y_test
     and `source`. In quick mode (``AELIB_QUICK=1``) only the first 2,000
-    training and 500 test images are kept.
+    training and 500 test images are kept; ``quick=True``/``False`` overrides
+    the environment (e.g. to check full-data results from a quick run).
     """
+    quick = quick_mode() if quick is None else bool(quick)
     if source is None:
         source = os.environ.get(SOURCE_ENV, "").strip().lower() or "auto"
     if source not in {"auto", "keras", "sample"}:
@@ -123,18 +125,18 @@ def load_mnist(source=None, verbose=True):
             message = f"the full MNIST could not be loaded through Keras ({_short_reason(error)})"
 
     x_train, y_train, x_test, y_test = arrays
-    if quick_mode():
+    if quick:
         x_train, y_train = x_train[:QUICK_SIZES[0]], y_train[:QUICK_SIZES[0]]
         x_test, y_test = x_test[:QUICK_SIZES[1]], y_test[:QUICK_SIZES[1]]
     data = MNIST(_to_unit_float(x_train), y_train.astype(np.uint8),
                  _to_unit_float(x_test), y_test.astype(np.uint8), used)
     if verbose:
         sizes = f"{len(data.x_train):,} train / {len(data.x_test):,} test images"
-        quick = ", quick mode subset" if quick_mode() else ""
+        subset = ", quick mode subset" if quick else ""
         if used == "keras":
-            print(f"MNIST: full dataset via Keras ({sizes}{quick}).")
+            print(f"MNIST: full dataset via Keras ({sizes}{subset}).")
         else:
-            print(f"MNIST: offline sample shipped with aelib ({sizes}{quick}), because "
+            print(f"MNIST: offline sample shipped with aelib ({sizes}{subset}), because "
                   f"{message}.")
     return data
 

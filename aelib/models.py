@@ -88,3 +88,25 @@ def conv_autoencoder(name="conv_autoencoder"):
     x = layers.UpSampling2D(2)(x)
     outputs = layers.Conv2D(1, 3, activation="sigmoid", padding="same", name="reconstruction")(x)
     return keras.Model(inputs, outputs, name=name), keras.Model(inputs, code, name="encoder")
+
+
+def strided_conv_autoencoder(filters=16, name="strided_conv_autoencoder"):
+    """Chapter 4's strided convolutional autoencoder (4 x 4 x 8 = 128-d code).
+
+    Strided Conv2D encoder, Conv2DTranspose decoder. Input and output shape
+    (28, 28, 1). Returns (autoencoder, encoder), not compiled.
+    """
+    import keras
+    from keras import layers
+
+    filters = check_int(filters, "filters", 1, 4096)
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    x = layers.Conv2D(filters, 3, strides=2, activation="relu", padding="same")(inputs)
+    x = layers.Conv2D(filters, 3, strides=2, activation="relu", padding="same")(x)
+    code = layers.Conv2D(8, 3, strides=2, activation="relu", padding="same", name="code")(x)  # 4 x 4 x 8
+    x = layers.Conv2DTranspose(filters, 3, strides=2, activation="relu", padding="same",
+                               output_padding=0)(code)  # 4 -> 7, the mirror of 7 -> 4
+    x = layers.Conv2DTranspose(filters, 3, strides=2, activation="relu", padding="same")(x)
+    x = layers.Conv2DTranspose(filters, 3, strides=2, activation="relu", padding="same")(x)
+    outputs = layers.Conv2D(1, 3, activation="sigmoid", padding="same", name="reconstruction")(x)
+    return keras.Model(inputs, outputs, name=name), keras.Model(inputs, code, name="encoder")

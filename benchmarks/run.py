@@ -6,6 +6,9 @@ Usage:
     python benchmarks/run.py --chapters 01 03
     python benchmarks/run.py --from-book     # chapter times recorded by the last `make book`
 
+The figures are merged into aelib/_data/benchmark.json ("timings") and
+benchmarks/RESULTS.md, beside the model results of compare.py.
+
 Chapters run in full mode (no AELIB_QUICK) with nbclient, exactly as the book
 build executes them, on whatever data `aelib.load_mnist()` finds (the line it
 printed is shown). Budgets (DESIGN.md): the quick suite a few minutes, each
@@ -22,16 +25,17 @@ import time
 from pathlib import Path
 
 import nbformat
+import results_file
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "results"
 
 
 def time_suite():
     start = time.perf_counter()
+    # The suite cannot check its own time: TIMING_SUITE tells tests/test_results.py so.
     proc = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadscope", "-q"],
-                          cwd=ROOT, capture_output=True, text=True)
+                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "TIMING_SUITE": "1"})
     seconds = time.perf_counter() - start
     summary = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
     return {"seconds": round(seconds, 1), "exit_code": proc.returncode, "summary": summary}
@@ -95,23 +99,31 @@ def main(argv=None):
     args = parser.parse_args(argv)
     report = {"machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
               "python": platform.python_version()}
-    if not args.no_suite:
-        print("quick test suite (pytest -n 2) ...", flush=True)
-        report["suite"] = suite = time_suite()
-        print(f"  {suite['seconds']:7.1f} s  exit {suite['exit_code']}  {suite['summary']}", flush=True)
     if args.from_book:
         report["chapters"] = chapter_times_from_book()
         for name, result in sorted(report["chapters"].items()):
             print(f"{name} (full mode, make book)\n  {result['seconds']:7.1f} s  {result['data']}")
     else:
         report["chapters"] = run_chapters(args.chapters)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "timings.json").write_text(json.dumps(report, indent=2))
-    print(f"written {RESULTS / 'timings.json'}")
+    save(report)  # before the suite, whose tests read the chapter times
+    if not args.no_suite:
+        print("quick test suite (pytest -n 2) ...", flush=True)
+        report["suite"] = suite = time_suite()
+        print(f"  {suite['seconds']:7.1f} s  exit {suite['exit_code']}  {suite['summary']}", flush=True)
+        save(report)
     failed = (report.get("suite", {}).get("exit_code", 0) != 0
               or not all(r["ok"] for r in report["chapters"].values()))
     return 1 if failed else 0
 
+
+def save(report):
+    """Merge into the published results: a partial run (--chapters, --no-suite)
+    replaces only what it measured."""
+    json_path, _ = results_file.paths(quick=False)
+    old = json.loads(json_path.read_text()).get("timings", {}) if json_path.exists() else {}
+    merged = {**old, **report, "chapters": {**old.get("chapters", {}), **report["chapters"]}}
+    json_path, md_path = results_file.update("timings", merged, quick=False)
+    print(f"written {json_path} and {md_path}")
 
 if __name__ == "__main__":
     sys.exit(main())

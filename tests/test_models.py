@@ -34,3 +34,13 @@ def test_conv_autoencoder_shapes():
     x = np.random.default_rng(0).random((2, 28, 28, 1)).astype(np.float32)
     assert auto.predict(x, verbose=0).shape == (2, 28, 28, 1)
     assert enc.predict(x, verbose=0).shape == (2, 4, 4, 8)
+
+
+def test_strided_conv_autoencoder_matches_chapter_4():
+    auto, enc = models.strided_conv_autoencoder()
+    x = np.random.default_rng(0).random((2, 28, 28, 1)).astype(np.float32)
+    assert auto.predict(x, verbose=0).shape == (2, 28, 28, 1)
+    assert enc.predict(x, verbose=0).shape == (2, 4, 4, 8)
+    assert auto.count_params() == 9_593  # chapter 4's shape table
+    with pytest.raises(ValueError, match="filters"):
+        models.strided_conv_autoencoder(filters=0)

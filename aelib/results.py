@@ -1,0 +1,115 @@
+"""The benchmark's results, for the book's last chapter.
+
+`make benchmark` (benchmarks/compare.py and benchmarks/run.py) trains every
+model of the book under one protocol and writes ``aelib/_data/benchmark.json``;
+it ships inside aelib so the chapter can read it anywhere, Colab included.
+`load_results()` reads it, `summary()` averages the seeds of each model, and
+`markdown_table()` formats rows as a markdown table.
+"""
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+RESULTS_PATH = Path(__file__).with_name("_data") / "benchmark.json"
+
+# (column title, summary key, number format) for markdown_table()
+COLUMNS = {
+    "model": ("model", "model", "{}"),
+    "recipe": ("recipe", "recipe", "{}"),
+    "k": ("k", "code_size", "{}"),
+    "params": ("parameters", "params", "{:,}"),
+    "error": ("test error", "error", "{:.2f}"),
+    "bce": ("test BCE", "bce", "{:.4f}"),
+    "noisy": ("noisy-input error", "noisy_input_error", "{:.2f}"),
+    "probe": ("probe accuracy", "probe_accuracy", "{:.3f}"),
+    "s/epoch": ("s / epoch", "seconds_per_epoch", "{:.2f}"),
+    "seeds": ("seeds", "seeds", "{}"),
+}
+
+
+def load_results(path=None):
+    """Read the benchmark results file (JSON) and check that it has model rows.
+
+    Returns the parsed dict: ``results["models"]`` holds the protocol (data
+    source, epochs, ...) and ``rows`` (one per trained model and seed);
+    ``results["timings"]``, when present, the suite and chapter times.
+    """
+    path = Path(path) if path is not None else RESULTS_PATH
+    if not path.exists():
+        raise FileNotFoundError(f"No benchmark results at {path}. Run `make benchmark` in the "
+                                "book's repository to create them.")
+    try:
+        results = json.loads(path.read_text())
+        rows = results["models"]["rows"]
+    except (ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"{path} is not a benchmark results file ({type(error).__name__}: {error}); "
+                         "rerun `make benchmark` to rewrite it.") from None
+    if not rows:
+        raise ValueError(f"{path} has no model rows; rerun `make benchmark`.")
+    return results
+
+
+def _mean_sd(values):
+    values = np.array([v for v in values if v is not None], dtype=float)
+    if values.size == 0:
+        return None, None
+    return float(values.mean()), (float(values.std(ddof=1)) if values.size > 1 else None)
+
+
+def summary(results):
+    """One dict per (model, recipe, code size), in run order, with seed means.
+
+    Keys: model, family, recipe, book_recipe, code_size, params, seeds (how many
+    runs), error and error_sd (test squared error per image: mean and standard
+    deviation over seeds, sd None for one run), bce, noisy_input_error,
+    probe_accuracy, seconds_per_epoch (means).
+    """
+    groups = {}
+    for row in results["models"]["rows"]:
+        groups.setdefault((row["model"], row["recipe"], row["code_size"]), []).append(row)
+    table = []
+    for (model, recipe, code_size), rows in groups.items():
+        error, error_sd = _mean_sd(r["test_squared_error"] for r in rows)
+        table.append({
+            "model": model, "family": rows[0]["family"], "recipe": recipe,
+            "book_recipe": rows[0]["book_recipe"], "code_size": code_size,
+            "params": rows[0]["params"], "seeds": len(rows), "error": error, "error_sd": error_sd,
+            **{key: _mean_sd(r[key] for r in rows)[0]
+               for key in ("test_bce", "noisy_input_error", "probe_accuracy", "seconds_per_epoch")},
+        })
+        table[-1]["bce"] = table[-1].pop("test_bce")
+    return table
+
+
+def find(table, family, code_size=None, book_recipe=True, recipe=None):
+    """The one summary row of a model family (e.g. "deep") at a code size (and recipe)."""
+    hits = [r for r in table if r["family"] == family and r["book_recipe"] == book_recipe
+            and (code_size is None or r["code_size"] == code_size)
+            and (recipe is None or r["recipe"] == recipe)]
+    if len(hits) != 1:
+        raise KeyError(f"{len(hits)} rows for family={family!r}, code_size={code_size!r}, "
+                       f"book_recipe={book_recipe!r}, recipe={recipe!r}; "
+                       f"families: {sorted({r['family'] for r in table})}")
+    return hits[0]
+
+
+def markdown_table(rows, columns=("model", "recipe", "k", "params", "error", "seeds")):
+    """Format summary rows as a markdown table; errors over several seeds as mean ± sd."""
+    unknown = [c for c in columns if c not in COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown columns {unknown}; choose from {list(COLUMNS)}")
+    lines = ["| " + " | ".join(COLUMNS[c][0] for c in columns) + " |",
+             "|" + "|".join("---" if c in ("model", "recipe") else "---:" for c in columns) + "|"]
+    for row in rows:
+        cells = []
+        for c in columns:
+            _, key, fmt = COLUMNS[c]
+            value = row[key]
+            text = "-" if value is None else fmt.format(value)
+            if c == "error" and row.get("error_sd") is not None:
+                text += f" ± {row['error_sd']:.2f}"
+            cells.append(text)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
