@@ -31,21 +31,29 @@ def set_seed(seed=DEFAULT_SEED):
     keras.utils.set_random_seed(seed)
 
 
-def setup(seed=DEFAULT_SEED, verbose=True):
+def setup(seed=DEFAULT_SEED, verbose=True, tensorflow=True):
     """Set up a chapter: seeds, deterministic ops, quiet logs, readable figures.
 
     Call once in every chapter's setup cell. Prints one line saying the mode,
     the seed and the library versions, so a reader can compare runs.
+    tensorflow=False skips TensorFlow (seeds NumPy and Python only), for a
+    chapter that trains nothing and need not pay for starting it.
     """
-    import keras
-    import matplotlib as mpl
-    import tensorflow as tf
+    import random
 
-    set_seed(seed)
-    try:  # same machine + same seed -> same numbers; cheap on CPU
-        tf.config.experimental.enable_op_determinism()
-    except Exception:  # very old TF: determinism is best effort
-        pass
+    import matplotlib as mpl
+    import numpy as np
+
+    if tensorflow:
+        import tensorflow as tf
+        set_seed(seed)
+        try:  # same machine + same seed -> same numbers; cheap on CPU
+            tf.config.experimental.enable_op_determinism()
+        except Exception:  # very old TF: determinism is best effort
+            pass
+    else:
+        random.seed(seed)
+        np.random.seed(seed)
     # Opaque white figures read in the book's dark mode too; a consistent size.
     mpl.rcParams.update({
         "figure.facecolor": "white", "savefig.facecolor": "white",
@@ -55,5 +63,9 @@ def setup(seed=DEFAULT_SEED, verbose=True):
     if verbose:
         from . import __version__
         mode = "quick mode (AELIB_QUICK=1: tiny data, <=2 epochs)" if quick_mode() else "full mode"
+        if not tensorflow:
+            print(f"aelib {__version__} | {mode} | seed {seed} | TensorFlow not loaded")
+            return
+        import keras
         print(f"aelib {__version__} | {mode} | seed {seed} | "
               f"TensorFlow {tf.__version__}, Keras {keras.__version__}")

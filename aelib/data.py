@@ -9,7 +9,7 @@ line saying which source it used and why.
 Environment variables:
     AELIB_MNIST_SOURCE=sample   always use the shipped sample (tests and CI)
     AELIB_MNIST_SOURCE=keras    require the full MNIST; fail instead of falling back
-    AELIB_QUICK=1               quick mode: keep 2,000 train / 500 test images
+    AELIB_QUICK=1               quick mode: keep 1,000 train / 250 test images
 """
 
 import contextlib
@@ -26,7 +26,7 @@ from .config import quick_mode
 
 SOURCE_ENV = "AELIB_MNIST_SOURCE"
 SAMPLE_PATH = Path(__file__).with_name("_data") / "mnist_sample.npz"
-QUICK_SIZES = (2000, 500)
+QUICK_SIZES = (1000, 250)
 DOWNLOAD_TIMEOUT_S = 30
 
 
@@ -97,8 +97,8 @@ def load_mnist(source=None, verbose=True, quick=None):
         "keras" (full MNIST or an error) or "sample" (the offline sample). When
         None, the ``AELIB_MNIST_SOURCE`` environment variable decides.
     Returns an `MNIST` with x_train (n, 28, 28), y_train (n,), x_test, y_test
-    and `source`. In quick mode (``AELIB_QUICK=1``) only the first 2,000
-    training and 500 test images are kept; ``quick=True``/``False`` overrides
+    and `source`. In quick mode (``AELIB_QUICK=1``) only the first 1,000
+    training and 250 test images are kept; ``quick=True``/``False`` overrides
     the environment (e.g. to check full-data results from a quick run).
     """
     quick = quick_mode() if quick is None else bool(quick)

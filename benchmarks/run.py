@@ -34,9 +34,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def time_suite():
     start = time.perf_counter()
     # The suite cannot check its own time: TIMING_SUITE tells tests/test_results.py so.
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadscope", "-q"],
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadscope", "-q",
+                           "--durations=25"],
                           cwd=ROOT, capture_output=True, text=True, env={**os.environ, "TIMING_SUITE": "1"})
     seconds = time.perf_counter() - start
+    log = results_file.QUICK_DIR / "suite.log"  # the slowest tests, for whoever wants a faster suite
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text(proc.stdout + proc.stderr)
     summary = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
     return {"seconds": round(seconds, 1), "exit_code": proc.returncode, "summary": summary}
 
@@ -107,7 +111,7 @@ def main(argv=None):
         report["chapters"] = run_chapters(args.chapters)
     save(report)  # before the suite, whose tests read the chapter times
     if not args.no_suite:
-        print("quick test suite (pytest -n 2) ...", flush=True)
+        print("quick test suite (pytest -n 2, as make test) ...", flush=True)
         report["suite"] = suite = time_suite()
         print(f"  {suite['seconds']:7.1f} s  exit {suite['exit_code']}  {suite['summary']}", flush=True)
         save(report)

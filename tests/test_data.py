@@ -30,9 +30,9 @@ def test_quick_mode_subsets(monkeypatch):
     assert (len(d.x_train), len(d.x_test)) == aedata.QUICK_SIZES
     full = aelib.load_mnist(source="sample", verbose=False, quick=False)  # explicit override
     assert (len(full.x_train), len(full.x_test)) == (8000, 2000)
-    np.testing.assert_array_equal(full.x_test[:500], d.x_test)
+    np.testing.assert_array_equal(full.x_test[:aedata.QUICK_SIZES[1]], d.x_test)
     monkeypatch.delenv("AELIB_QUICK")
-    assert len(aelib.load_mnist(source="sample", verbose=False, quick=True).x_train) == 2000
+    assert len(aelib.load_mnist(source="sample", verbose=False, quick=True).x_train) == aedata.QUICK_SIZES[0]
 
 
 def test_env_var_forces_sample_and_says_why(monkeypatch, capsys):

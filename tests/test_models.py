@@ -44,3 +44,19 @@ def test_strided_conv_autoencoder_matches_chapter_4():
     assert auto.count_params() == 9_593  # chapter 4's shape table
     with pytest.raises(ValueError, match="filters"):
         models.strided_conv_autoencoder(filters=0)
+
+
+def test_import_and_setup_without_tensorflow():
+    """`import aelib` starts no TensorFlow; setup(tensorflow=False) neither (the results chapter)."""
+    import subprocess
+    import sys
+    script = ("import sys, aelib, numpy as np, matplotlib as mpl\n"
+              "assert 'tensorflow' not in sys.modules\n"
+              "aelib.setup(seed=3, tensorflow=False)\n"
+              "a = np.random.rand()\n"
+              "aelib.setup(seed=3, tensorflow=False, verbose=False)\n"
+              "assert np.random.rand() == a and mpl.rcParams['figure.facecolor'] == 'white'\n"
+              "print('tensorflow' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    lines = out.splitlines()
+    assert len(lines) == 2 and lines[0].endswith("| seed 3 | TensorFlow not loaded") and lines[1] == "False", out
