@@ -64,6 +64,7 @@ def test_chapter_page_is_complete(built_book, entry):
                 f"figure {src} has a transparent background"
     for bad in ("Traceback", "&lt;Figure size", "Error:", "Warning:", "ETA:", "ms/step"):
         assert bad not in body, f"{bad!r} appears on the page"
+    assert "|---" not in body, "a markdown table output was rendered as plain text"
     assert ">Checks<" in body, "the Checks section is on the page"
     # Chapters cite with footcite: each page carries its own numbered references.
     entries = set(re.findall(r'<aside class="footnote[^"]*" id="([^"]+)" role="doc-footnote">', body))
