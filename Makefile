@@ -22,7 +22,7 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadscope
 
-# `make benchmark`: every model under one protocol (about 40 min on 2 cores),
+# `make benchmark`: every model under one protocol (about 35 min on 2 cores),
 # then the chapter and suite times; writes aelib/_data/benchmark.json and
 # benchmarks/RESULTS.md, which the book's last chapter reads.
 benchmark: $(STAMP)

@@ -2,7 +2,7 @@
 
 Usage:
     make benchmark                               # this script, then run.py (times)
-    python benchmarks/compare.py                 # the models only (~40 min on 2 CPU cores)
+    python benchmarks/compare.py                 # the models only (~35 min on 2 CPU cores)
     AELIB_QUICK=1 python benchmarks/compare.py   # smoke run: 1,000/250 images, 2 epochs
 
 Protocol: the training and test images of `aelib.load_mnist()` (the source it
