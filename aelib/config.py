@@ -45,15 +45,18 @@ def setup(seed=DEFAULT_SEED, verbose=True, tensorflow=True):
     import numpy as np
 
     if tensorflow:
+        import keras
         import tensorflow as tf
         set_seed(seed)
         try:  # same machine + same seed -> same numbers; cheap on CPU
             tf.config.experimental.enable_op_determinism()
         except Exception:  # very old TF: determinism is best effort
             pass
+        versions = f"TensorFlow {tf.__version__}, Keras {keras.__version__}"
     else:
         random.seed(seed)
         np.random.seed(seed)
+        versions = "TensorFlow not loaded"
     # Opaque white figures read in the book's dark mode too; a consistent size.
     mpl.rcParams.update({
         "figure.facecolor": "white", "savefig.facecolor": "white",
@@ -63,9 +66,4 @@ def setup(seed=DEFAULT_SEED, verbose=True, tensorflow=True):
     if verbose:
         from . import __version__
         mode = "quick mode (AELIB_QUICK=1: tiny data, <=2 epochs)" if quick_mode() else "full mode"
-        if not tensorflow:
-            print(f"aelib {__version__} | {mode} | seed {seed} | TensorFlow not loaded")
-            return
-        import keras
-        print(f"aelib {__version__} | {mode} | seed {seed} | "
-              f"TensorFlow {tf.__version__}, Keras {keras.__version__}")
+        print(f"aelib {__version__} | {mode} | seed {seed} | {versions}")

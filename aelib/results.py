@@ -69,6 +69,8 @@ def summary(results):
     groups = {}
     for row in results["models"]["rows"]:
         groups.setdefault((row["model"], row["recipe"], row["code_size"]), []).append(row)
+    means = {"bce": "test_bce", "noisy_input_error": "noisy_input_error",  # summary key: row key
+             "probe_accuracy": "probe_accuracy", "seconds_per_epoch": "seconds_per_epoch"}
     table = []
     for (model, recipe, code_size), rows in groups.items():
         error, error_sd = _mean_sd(r["test_squared_error"] for r in rows)
@@ -76,10 +78,8 @@ def summary(results):
             "model": model, "family": rows[0]["family"], "recipe": recipe,
             "book_recipe": rows[0]["book_recipe"], "code_size": code_size,
             "params": rows[0]["params"], "seeds": len(rows), "error": error, "error_sd": error_sd,
-            **{key: _mean_sd(r[key] for r in rows)[0]
-               for key in ("test_bce", "noisy_input_error", "probe_accuracy", "seconds_per_epoch")},
+            **{key: _mean_sd(r[row_key] for r in rows)[0] for key, row_key in means.items()},
         })
-        table[-1]["bce"] = table[-1].pop("test_bce")
     return table
 
 

@@ -176,10 +176,9 @@ class Bench:
               seed=42, book_recipe=True, batch=BATCH):
         keras.utils.set_random_seed(seed)
         model, encoder = build(kind, k)
-        if callable(optimizer) and not isinstance(optimizer, keras.optimizers.Optimizer):
-            optimizer = optimizer(EPOCHS * int(np.ceil(len(self.x_train) / batch)))  # total steps
-        opt = keras.optimizers.get(optimizer) if isinstance(optimizer, str) else optimizer
-        model.compile(optimizer=opt, loss=loss, steps_per_execution=32)
+        if callable(optimizer):  # a factory of the run's total number of steps, e.g. adam_cosine
+            optimizer = optimizer(EPOCHS * int(np.ceil(len(self.x_train) / batch)))
+        model.compile(optimizer=keras.optimizers.get(optimizer), loss=loss, steps_per_execution=32)
         history = models.fit_autoencoder(model, self.x_train, epochs=EPOCHS, batch_size=batch)
         row = {"model": name, "family": kind, "recipe": recipe, "book_recipe": book_recipe,
                "code_size": k, "params": model.count_params(), "epochs": EPOCHS, "batch_size": batch, "seed": seed,

@@ -129,5 +129,6 @@ def save(report):
     json_path, md_path = results_file.update("timings", merged, quick=False)
     print(f"written {json_path} and {md_path}")
 
+
 if __name__ == "__main__":
     sys.exit(main())
