@@ -1,8 +1,9 @@
 """aelib: the plumbing shared by the chapters of *Autoencoders, executable*.
 
 Data (`load_mnist`), metrics, the PCA baseline, plots, widgets and the
-benchmark's results (`results`). The models a
-chapter teaches are written out in that chapter, not here.
+benchmark's results (`results`). Each model is written out in the chapter
+that teaches it; `models` keeps copies only for later chapters and the
+benchmark to reuse.
 """
 
 import os
