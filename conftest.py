@@ -9,6 +9,8 @@ import os
 
 os.environ.setdefault("AELIB_QUICK", "1")
 os.environ.setdefault("AELIB_MNIST_SOURCE", "sample")
+# The tests run on the sample even where a local full copy is configured.
+os.environ.pop("AELIB_MNIST_DIR", None)
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("PYTHONHASHSEED", "0")
 # Two pytest workers share two cores: one TensorFlow thread pool each.

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-IMAGE_MAGIC, LABEL_MAGIC = 2051, 2049
+from aelib.data import IMAGE_MAGIC, LABEL_MAGIC, parse_idx
+
 N_TRAIN = 8000
 SEED = 20060728  # date of Hinton & Salakhutdinov's Science paper
 ATTRIBUTION = (
@@ -33,21 +34,9 @@ ATTRIBUTION = (
 
 
 def read_idx(path, magic):
-    """Return the payload of a (possibly gzipped) IDX file as a uint8 array."""
-    opener = gzip.open if str(path).endswith(".gz") else open
-    with opener(path, "rb") as f:
-        raw = f.read()
-    got = int.from_bytes(raw[:4], "big")
-    if got != magic:
-        raise ValueError(f"{path}: IDX magic number is {got}, expected {magic}. "
-                         "Pass the images file first and the labels file second.")
-    ndim = raw[3]
-    shape = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim)]
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    if data.size != int(np.prod(shape)):
-        raise ValueError(f"{path}: header promises shape {shape} but the file holds "
-                         f"{data.size} values; the file is truncated or corrupt.")
-    return data.reshape(shape), hashlib.sha256(raw).hexdigest()
+    """Return the payload of a (possibly gzipped) IDX file as a uint8 array, and its sha256."""
+    raw = gzip.decompress(Path(path).read_bytes()) if str(path).endswith(".gz") else Path(path).read_bytes()
+    return parse_idx(raw, magic, str(path)), hashlib.sha256(raw).hexdigest()
 
 
 def stratified_split(labels, n_train, seed):

@@ -1,4 +1,7 @@
+import gzip
+import hashlib
 import urllib.error
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -133,3 +136,145 @@ def test_corruption_bad_input(call, match):
     x = np.random.default_rng(0).random((3, 784)).astype(np.float32)
     with pytest.raises(ValueError, match=match):
         call(x)
+
+
+# --- the local-files source (AELIB_MNIST_DIR) ---------------------------------
+
+SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+
+
+def _write_idx(path, array, magic, compress):
+    raw = aedata._idx_bytes(array, magic)
+    path.write_bytes(gzip.compress(raw) if compress else raw)
+    return hashlib.sha256(raw).hexdigest()
+
+
+@pytest.fixture
+def tiny_mnist(monkeypatch, tmp_path):
+    """A directory of tiny IDX files (6 train / 4 test images) in the official layout,
+    with aelib's table of official hashes and shapes pointed at them."""
+    rng = np.random.default_rng(1)
+    arrays = {"x_train": rng.integers(0, 256, (6, 28, 28), dtype=np.uint8),
+              "y_train": rng.integers(0, 10, 6, dtype=np.uint8),
+              "x_test": rng.integers(0, 256, (4, 28, 28), dtype=np.uint8),
+              "y_test": rng.integers(0, 10, 4, dtype=np.uint8)}
+    table = []
+    for name, filename, magic, _, _ in aedata.OFFICIAL_FILES:
+        compress = name.startswith("x")  # images gzipped, labels not: both forms are read
+        path = tmp_path / (filename + (".gz" if compress else ""))
+        sha = _write_idx(path, arrays[name], magic, compress)
+        table.append((name, filename, magic, arrays[name].shape, sha))
+    monkeypatch.setattr(aedata, "OFFICIAL_FILES", tuple(table))
+    monkeypatch.delenv("AELIB_MNIST_SOURCE", raising=False)
+    monkeypatch.delenv("AELIB_MNIST_DIR", raising=False)
+    monkeypatch.setenv("AELIB_QUICK", "0")
+    return tmp_path, arrays
+
+
+def test_local_dir_reads_idx_files(tiny_mnist, monkeypatch, capsys):
+    directory, arrays = tiny_mnist
+    monkeypatch.setattr(aedata, "_load_keras", lambda: pytest.fail("Keras was asked"))
+    d = aelib.load_mnist(directory=directory)
+    assert d.source == "local" and d.dataset == "full"
+    np.testing.assert_array_equal((d.x_train * 255).round().astype(np.uint8), arrays["x_train"])
+    np.testing.assert_array_equal(d.y_test, arrays["y_test"])
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "local files" in out[0] and str(directory) in out[0] and "sha256 verified" in out[0]
+
+
+def test_local_dir_from_environment(tiny_mnist, monkeypatch):
+    directory, arrays = tiny_mnist
+    monkeypatch.setenv("AELIB_MNIST_DIR", str(directory))
+    d = aelib.load_mnist(verbose=False)
+    assert d.source == "local" and len(d.x_train) == 6
+
+
+def test_local_dir_reads_a_keras_npz(tiny_mnist, tmp_path_factory):
+    _, arrays = tiny_mnist
+    directory = tmp_path_factory.mktemp("npz")
+    np.savez(directory / "mnist.npz", **arrays)
+    d = aelib.load_mnist(directory=directory, verbose=False)
+    np.testing.assert_array_equal(d.y_train, arrays["y_train"])
+    arrays["y_train"] = (arrays["y_train"] + 1) % 10  # other labels: the hash check must catch it
+    np.savez(directory / "mnist.npz", **arrays)
+    with pytest.raises(aedata.MNISTFileError, match=r"mnist.npz \[y_train\]: sha256 .* expected the official"):
+        aelib.load_mnist(directory=directory, verbose=False)
+
+
+def test_local_dir_accepts_dotted_names(tiny_mnist):
+    directory, _ = tiny_mnist
+    (directory / "train-labels-idx1-ubyte").rename(directory / "train-labels.idx1-ubyte")
+    assert aelib.load_mnist(directory=directory, verbose=False).source == "local"
+
+
+def test_local_dir_rejects_a_changed_pixel(tiny_mnist):
+    directory, arrays = tiny_mnist
+    path = directory / "t10k-images-idx3-ubyte.gz"
+    x = arrays["x_test"].copy()
+    x[0, 0, 0] ^= 1  # valid header and length, one bit off: only the hash can tell
+    _write_idx(path, x, aedata.IMAGE_MAGIC, compress=True)
+    with pytest.raises(aedata.MNISTFileError, match=r"t10k-images-idx3-ubyte\.gz: sha256 .* expected the official"):
+        aelib.load_mnist(directory=directory, verbose=False)
+
+
+def test_local_dir_names_a_missing_file(tiny_mnist):
+    directory, _ = tiny_mnist
+    (directory / "train-labels-idx1-ubyte").unlink()
+    with pytest.raises(aedata.MNISTFileError, match=r"missing train-labels-idx1-ubyte \(gzipped or not\)"):
+        aelib.load_mnist(directory=directory, verbose=False)
+
+
+def test_local_dir_truncated_files(tiny_mnist):
+    directory, _ = tiny_mnist
+    gz = directory / "train-images-idx3-ubyte.gz"
+    gz.write_bytes(gz.read_bytes()[:-40])  # a cut-off download
+    with pytest.raises(aedata.MNISTFileError, match=r"train-images-idx3-ubyte\.gz: cannot be read .*truncated"):
+        aelib.load_mnist(directory=directory, verbose=False)
+    raw = directory / "t10k-labels-idx1-ubyte"
+    raw.write_bytes(raw.read_bytes()[:-1])
+    _write_idx(gz, np.zeros((6, 28, 28), np.uint8), aedata.IMAGE_MAGIC, True)  # readable again, wrong hash
+    with pytest.raises(aedata.MNISTFileError):
+        aelib.load_mnist(directory=directory, verbose=False)
+    with pytest.raises(aedata.MNISTFileError, match=r"t10k-labels-idx1-ubyte: the header promises shape \(4,\)"):
+        aedata.parse_idx(raw.read_bytes(), aedata.LABEL_MAGIC, str(raw))
+
+
+def test_local_dir_swapped_files(tiny_mnist):
+    directory, _ = tiny_mnist
+    images = (directory / "train-images-idx3-ubyte.gz").read_bytes()
+    (directory / "train-labels-idx1-ubyte").write_bytes(gzip.decompress(images))
+    with pytest.raises(aedata.MNISTFileError, match=r"train-labels-idx1-ubyte: IDX magic number is 2051, expected 2049"):
+        aelib.load_mnist(directory=directory, verbose=False)
+
+
+def test_local_dir_never_falls_back(tiny_mnist, monkeypatch, tmp_path_factory):
+    empty = tmp_path_factory.mktemp("empty")
+    monkeypatch.setattr(aedata, "_load_sample", lambda: pytest.fail("fell back to the sample"))
+    monkeypatch.setattr(aedata, "_load_keras", lambda: pytest.fail("fell back to Keras"))
+    with pytest.raises(aedata.MNISTFileError, match="missing .* or a Keras mnist.npz"):
+        aelib.load_mnist(directory=empty)
+    monkeypatch.setenv("AELIB_MNIST_DIR", str(empty / "nowhere"))
+    with pytest.raises(aedata.MNISTFileError, match="no such directory"):
+        aelib.load_mnist()
+
+
+def test_local_dir_conflicting_requests(tiny_mnist, monkeypatch):
+    directory, _ = tiny_mnist
+    with pytest.raises(ValueError, match="two different sources"):
+        aelib.load_mnist(source="sample", directory=directory)
+    monkeypatch.setenv("AELIB_MNIST_DIR", str(directory))
+    monkeypatch.setenv("AELIB_MNIST_SOURCE", "keras")
+    with pytest.raises(ValueError, match="two different sources"):
+        aelib.load_mnist()
+    monkeypatch.delenv("AELIB_MNIST_DIR")
+    with pytest.raises(ValueError, match="needs a directory"):
+        aelib.load_mnist(source="local")
+
+
+@pytest.mark.skipif(not SHARED_MNIST.is_dir(), reason="no shared copy of the full MNIST beside the project")
+def test_shared_full_mnist_loads_and_verifies(monkeypatch):
+    monkeypatch.setenv("AELIB_QUICK", "0")
+    d = aelib.load_mnist(directory=SHARED_MNIST, verbose=False)
+    assert d.x_train.shape == (60000, 28, 28) and d.x_test.shape == (10000, 28, 28)
+    assert np.bincount(d.y_train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+    assert d.y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
