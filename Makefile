@@ -6,6 +6,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
+# A relative AELIB_MNIST_DIR means relative to here, not to chapters/ where the
+# notebook kernels run: pass it on as an absolute path.
+ifdef AELIB_MNIST_DIR
+export AELIB_MNIST_DIR := $(abspath $(AELIB_MNIST_DIR))
+endif
+
 .PHONY: book test benchmark clean venv
 
 venv: $(STAMP)
@@ -19,12 +25,14 @@ $(STAMP): pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
+# tests/browser.py finds the browser test's Chromium, or installs one (apt-get as root, else Playwright's).
 test: $(STAMP)
+	$(BIN)/python tests/browser.py
 	$(BIN)/python -m pytest -n 2 --dist loadscope
 
 # `make benchmark`: every model under one protocol (about 35 min on 2 cores),
-# then the chapter and suite times; writes aelib/_data/benchmark.json and
-# benchmarks/RESULTS.md, which the book's last chapter reads.
+# then the chapter and suite times; writes aelib/_data/benchmark-<dataset>.json and
+# benchmarks/RESULTS-<dataset>.md (dataset: full or sample), which the last chapter reads.
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/compare.py
 	$(BIN)/python benchmarks/run.py

@@ -2,15 +2,20 @@
 
 Quick mode (environment variable ``AELIB_QUICK=1``) is for tests: tiny data
 and one or two epochs. Chapters write the full-mode value where the reader
-sees it, e.g. ``EPOCHS = aelib.epochs(30)``, and aelib scales it down only in
-quick mode.
+sees it, e.g. ``EPOCHS = aelib.epochs(30, data)``: 30 epochs on the offline
+sample's 8,000 training images, proportionally fewer on a larger training set
+(4 on the full MNIST's 60,000), and at most 2 in quick mode.
 """
 
+import math
 import os
+
+import numpy as np
 
 QUICK_ENV = "AELIB_QUICK"
 QUICK_MAX_EPOCHS = 2
 DEFAULT_SEED = 42
+REFERENCE_TRAIN_SIZE = 8000  # the offline sample's training images: epochs are stated for it
 
 
 def quick_mode():
@@ -18,11 +23,26 @@ def quick_mode():
     return os.environ.get(QUICK_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def epochs(full):
-    """Number of epochs to train: `full` normally, at most 2 in quick mode."""
+def epochs(full, data):
+    """Number of epochs to train, by one rule for every data size.
+
+    full: the number of epochs on the offline sample's 8,000 training images.
+    data: the training data (an `MNIST`, an array of training images, or their
+        number). A larger training set gets proportionally fewer epochs, so a
+        model sees about the same number of images, and costs about the same
+        time, whatever the data: ``ceil(full * 8,000 / n_train)``. For example
+        30 on the sample is 4 on the full MNIST's 60,000 images. In quick mode
+        (``AELIB_QUICK=1``) `full`, but at most 2.
+    """
     from ._validate import check_int
     full = check_int(full, "epochs", 1, 100_000)
-    return min(full, QUICK_MAX_EPOCHS) if quick_mode() else full
+    if hasattr(data, "x_train"):
+        data = data.x_train
+    n_train = check_int(data if isinstance(data, (int, np.integer)) else len(data),
+                        "the number of training images", 1, 10**9)
+    if quick_mode():  # tests: a smoke run on the quick subset, whatever its size
+        return min(full, QUICK_MAX_EPOCHS)
+    return max(1, math.ceil(full * REFERENCE_TRAIN_SIZE / n_train))
 
 
 def set_seed(seed=DEFAULT_SEED):

@@ -192,8 +192,9 @@ def _load_local(directory):
     """
     directory = Path(directory).expanduser()
     if not directory.is_dir():
-        raise MNISTFileError(f"{DIR_ENV}={directory}: no such directory. Point it at a directory "
-                             "holding the four official MNIST files, or unset it.")
+        where = "" if directory.is_absolute() else f" (relative to the working directory {Path.cwd()})"
+        raise MNISTFileError(f"{DIR_ENV}={directory}: no such directory{where}. Point it at a "
+                             "directory holding the four official MNIST files, or unset it.")
     found = {name: _find_idx(directory, filename) for name, filename, *_ in OFFICIAL_FILES}
     npz = directory / KERAS_NPZ
     expected = ", ".join(f"{filename}[.gz]" for _, filename, *_ in OFFICIAL_FILES)

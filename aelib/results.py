@@ -1,10 +1,14 @@
 """The benchmark's results, for the book's last chapter.
 
 `make benchmark` (benchmarks/compare.py and benchmarks/run.py) trains every
-model of the book under one protocol and writes ``aelib/_data/benchmark.json``;
-it ships inside aelib so the chapter can read it anywhere, Colab included.
-`load_results()` reads it, `summary()` averages the seeds of each model, and
-`markdown_table()` formats rows as a markdown table.
+model of the book under one protocol and writes one results file per dataset,
+``aelib/_data/benchmark-full.json`` (the full MNIST) or
+``aelib/_data/benchmark-sample.json`` (the offline sample); they ship inside
+aelib so the chapter can read them anywhere, Colab included. A page shows only
+the results measured on the data it runs on: `load_results(dataset)` reads
+that file (and fails, saying what to run, when there is none), `summary()`
+averages the seeds of each model, and `markdown_table()` formats rows as a
+markdown table.
 """
 
 import json
@@ -12,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-RESULTS_PATH = Path(__file__).with_name("_data") / "benchmark.json"
+DATA_DIR = Path(__file__).with_name("_data")
+DATASETS = {"full": "the full MNIST", "sample": "the offline sample"}
 
 # (column title, summary key, number format) for markdown_table()
 COLUMNS = {
@@ -29,17 +34,37 @@ COLUMNS = {
 }
 
 
-def load_results(path=None):
-    """Read the benchmark results file (JSON) and check that it has model rows.
+def results_path(dataset):
+    """Where the results measured on `dataset` ("full" or "sample") are stored."""
+    if dataset not in DATASETS:
+        raise ValueError(f"dataset must be one of {sorted(DATASETS)}, got {dataset!r}.")
+    return DATA_DIR / f"benchmark-{dataset}.json"
 
+
+def dataset_of(models):
+    """The dataset ("full" or "sample") a results file's "models" section was measured on."""
+    return models.get("dataset") or ("sample" if models.get("data_source") == "sample" else "full")
+
+
+def load_results(dataset, path=None):
+    """Read the benchmark results measured on `dataset`, and check them.
+
+    dataset: "full" or "sample", or an `aelib.MNIST` (its ``.dataset``): the
+        data the page runs on, so that it never shows results from other data.
+    path: read this file instead of aelib's stored one.
     Returns the parsed dict: ``results["models"]`` holds the protocol (data
     source, epochs, ...) and ``rows`` (one per trained model and seed);
     ``results["timings"]``, when present, the suite and chapter times.
     """
-    path = Path(path) if path is not None else RESULTS_PATH
+    dataset = getattr(dataset, "dataset", dataset)
+    path = Path(path) if path is not None else results_path(dataset)
     if not path.exists():
-        raise FileNotFoundError(f"No benchmark results at {path}. Run `make benchmark` in the "
-                                "book's repository to create them.")
+        raise FileNotFoundError(
+            f"No benchmark results for {DATASETS.get(dataset, dataset)} ({path.name}): a page shows only "
+            "results measured on the data it runs on. Run `make benchmark` in the book's repository "
+            "on that data (the full MNIST: with internet, or `AELIB_MNIST_DIR=/path/to/mnist make "
+            "benchmark`; the sample: `AELIB_MNIST_SOURCE=sample make benchmark`), then commit "
+            f"aelib/_data/{path.name}.")
     try:
         results = json.loads(path.read_text())
         rows = results["models"]["rows"]
@@ -48,6 +73,9 @@ def load_results(path=None):
                          "rerun `make benchmark` to rewrite it.") from None
     if not rows:
         raise ValueError(f"{path} has no model rows; rerun `make benchmark`.")
+    if dataset_of(results["models"]) != dataset:
+        raise ValueError(f"{path} holds results measured on {DATASETS[dataset_of(results['models'])]}, "
+                         f"not on {DATASETS.get(dataset, dataset)}; rerun `make benchmark` on that data.")
     return results
 
 

@@ -1,10 +1,12 @@
 """Where the benchmark's results live, and the markdown table made from them.
 
-A full run writes aelib/_data/benchmark.json (shipped inside aelib, so that the
-results chapter can read it anywhere, Colab included) and benchmarks/RESULTS.md;
-a quick run (AELIB_QUICK=1) writes to benchmarks/results/ (not committed), so a
-smoke run never overwrites the published figures. compare.py fills the "models"
-section, run.py the "timings" section.
+Results are kept per dataset ("full" MNIST or the offline "sample"): a full run
+writes aelib/_data/benchmark-<dataset>.json (shipped inside aelib, so that the
+results chapter can read it anywhere, Colab included) and
+benchmarks/RESULTS-<dataset>.md; a quick run (AELIB_QUICK=1) writes to
+benchmarks/results/ (not committed), so a smoke run never overwrites the
+published figures. compare.py fills the "models" section, run.py the
+"timings" section.
 """
 
 import json
@@ -15,20 +17,19 @@ import numpy as np
 from aelib import results
 
 ROOT = Path(__file__).resolve().parents[1]
-FULL_JSON = ROOT / "aelib" / "_data" / "benchmark.json"
-FULL_MD = ROOT / "benchmarks" / "RESULTS.md"
 QUICK_DIR = ROOT / "benchmarks" / "results"
 
 
-def paths(quick):
+def paths(dataset, quick):
+    """(results JSON, markdown table) for `dataset` ("full" or "sample")."""
     if quick:
-        return QUICK_DIR / "benchmark-quick.json", QUICK_DIR / "RESULTS-quick.md"
-    return FULL_JSON, FULL_MD
+        return QUICK_DIR / f"benchmark-{dataset}-quick.json", QUICK_DIR / f"RESULTS-{dataset}-quick.md"
+    return results.results_path(dataset), ROOT / "benchmarks" / f"RESULTS-{dataset}.md"
 
 
-def update(section, data, quick):
-    """Replace one section of the results file and rewrite the markdown table."""
-    json_path, md_path = paths(quick)
+def update(section, data, dataset, quick):
+    """Replace one section of `dataset`'s results file and rewrite its markdown table."""
+    json_path, md_path = paths(dataset, quick)
     json_path.parent.mkdir(parents=True, exist_ok=True)
     report = json.loads(json_path.read_text()) if json_path.exists() else {}
     report[section] = data
@@ -37,11 +38,18 @@ def update(section, data, quick):
     return json_path, md_path
 
 
+def _dataset(report):
+    if "models" in report:
+        return results.dataset_of(report["models"])
+    return report["timings"]["dataset"]
+
+
 def markdown(report):
     """The results as markdown: mean ± sd over seeds for every (model, recipe, code size)."""
     lines = ["# Benchmark results", "",
              "Written by `make benchmark` (benchmarks/compare.py and benchmarks/run.py); "
-             "the book's last chapter reads the same figures from aelib/_data/benchmark.json.", ""]
+             "the book's last chapter reads the same figures from aelib/_data/benchmark-"
+             f"{_dataset(report)}.json.", ""]
     models = report.get("models")
     if models:
         lines += [f"Data: **{models['data_source_description']}**. {models['epochs']} epochs, batches of "

@@ -6,13 +6,14 @@ Usage:
     python benchmarks/run.py --chapters 01 03
     python benchmarks/run.py --from-book     # chapter times recorded by the last `make book`
 
-The figures are merged into aelib/_data/benchmark.json ("timings") and
-benchmarks/RESULTS.md, beside the model results of compare.py.
+The figures are merged into the results of the dataset the chapters ran on,
+aelib/_data/benchmark-<dataset>.json ("timings") and benchmarks/RESULTS-<dataset>.md,
+beside the model results of compare.py.
 
 Chapters run in full mode (no AELIB_QUICK) with nbclient, exactly as the book
 build executes them, on whatever data `aelib.load_mnist()` finds (the line it
-printed is shown). Budgets (DESIGN.md): the quick suite a few minutes, each
-chapter at most about five minutes on 2 CPU cores.
+printed is shown), and the figures are recorded for that dataset. Budgets on 2
+CPU cores: each chapter at most 5 minutes on the sample and 10 on the full MNIST.
 """
 
 import argparse
@@ -26,6 +27,8 @@ from pathlib import Path
 
 import nbformat
 import results_file
+
+import aelib
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,7 +104,8 @@ def main(argv=None):
     parser.add_argument("--from-book", action="store_true",
                         help="report the chapter times recorded by the last `make book` instead of re-running")
     args = parser.parse_args(argv)
-    report = {"machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
+    dataset = aelib.load_mnist(quick=False).dataset  # the data the chapters will find, said in one line
+    report = {"dataset": dataset, "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
               "python": platform.python_version()}
     if args.from_book:
         report["chapters"] = chapter_times_from_book()
@@ -123,10 +127,10 @@ def main(argv=None):
 def save(report):
     """Merge into the published results: a partial run (--chapters, --no-suite)
     replaces only what it measured."""
-    json_path, _ = results_file.paths(quick=False)
+    json_path, _ = results_file.paths(report["dataset"], quick=False)
     old = json.loads(json_path.read_text()).get("timings", {}) if json_path.exists() else {}
     merged = {**old, **report, "chapters": {**old.get("chapters", {}), **report["chapters"]}}
-    json_path, md_path = results_file.update("timings", merged, quick=False)
+    json_path, md_path = results_file.update("timings", merged, report["dataset"], quick=False)
     print(f"written {json_path} and {md_path}")
 
 

@@ -76,7 +76,6 @@ def test_chapter_page_is_complete(built_book, entry):
 
 # --- the rendered pages in a real headless browser ------------------------------
 
-CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 # The pages load MathJax from this CDN. There is no internet here, so the test
 # serves the same MathJax release from a pip package (django-static-mathjax,
 # MathJax 3.2.2) in its place; every other outside request is refused.
@@ -88,10 +87,14 @@ SCREENSHOTS = Path(os.environ.get("SCREENSHOTS", ROOT / "_build" / "quick" / "sc
 
 
 def _chromium():
-    path = os.environ.get("CHROMIUM") or next((p for p in CHROMIUM_CANDIDATES if Path(p).exists()), None)
-    assert path, ("no Chromium found for the browser test: install Debian's `chromium` "
-                  "(apt-get install chromium), or set CHROMIUM=/path/to/chrome")
-    return path
+    # $CHROMIUM, a chromium or chrome on the machine, or one installed now (see tests/browser.py);
+    # never a skip: without a browser the browser tests fail with what to run.
+    from browser import NoBrowser, find_or_install_chromium
+
+    try:
+        return find_or_install_chromium()
+    except NoBrowser as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +105,8 @@ def browser_page(built_book):
 
     import mathjax
     from playwright.sync_api import sync_playwright
+
+    chromium = _chromium()
 
     class QuietHandler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
@@ -127,7 +132,7 @@ def browser_page(built_book):
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), args=[
+        browser = p.chromium.launch(executable_path=chromium, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run"])
         page = browser.new_page(viewport={"width": 1280, "height": 900})

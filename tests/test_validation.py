@@ -49,8 +49,20 @@ def test_tf_tensor_accepted():
 
 def test_epochs_rejects_nonsense(monkeypatch):
     monkeypatch.setenv("AELIB_QUICK", "0")
-    assert aelib.epochs(30) == 30
     with pytest.raises(ValueError, match="epochs must be an integer"):
-        aelib.epochs("30")
+        aelib.epochs("30", 8000)
+    with pytest.raises(ValueError, match="number of training images must be"):
+        aelib.epochs(30, 0)
+
+
+def test_epochs_one_rule_for_every_data_size(monkeypatch):
+    monkeypatch.setenv("AELIB_QUICK", "0")
+    assert aelib.epochs(30, 8000) == 30               # stated for the sample's 8,000 images
+    assert aelib.epochs(30, 60000) == 4               # the full MNIST: same images seen
+    assert aelib.epochs(50, 60000) == 7               # 6.67, rounded up
+    assert aelib.epochs(2, 60000) == 1                # never zero
+    assert aelib.epochs(15, np.zeros((54000, 784))) == 3   # an array: its length counts
+    sample = aelib.load_mnist(source="sample", verbose=False, quick=False)
+    assert aelib.epochs(10, sample) == 10             # an MNIST: its training images count
     monkeypatch.setenv("AELIB_QUICK", "1")
-    assert aelib.epochs(30) == 2 and aelib.epochs(1) == 1
+    assert aelib.epochs(30, 1000) == 2 and aelib.epochs(1, 1000) == 1
