@@ -42,6 +42,17 @@ def dense_autoencoder(code_size=32, hidden=(), activation="relu", code_activatio
     return autoencoder, encoder, decoder
 
 
+def deep_autoencoder(hidden, code_size, name="deep_autoencoder"):
+    """Chapter 3's deep autoencoder: 784 -> hidden... (ReLU) -> linear code ->
+    reversed hidden... (ReLU) -> 784 (sigmoid).
+
+    The same signature and defaults as the chapter's own `deep_autoencoder`.
+    Returns (autoencoder, encoder, decoder), sharing layers, not compiled.
+    """
+    return dense_autoencoder(code_size, hidden=hidden, activation="relu", code_activation=None,
+                             output_activation="sigmoid", name=name)
+
+
 def fit_autoencoder(model, x_train, epochs, batch_size=256, x_val=None, verbose=0):
     """Train `model` (already compiled) to reconstruct its input: fit(x, x).
 
@@ -110,3 +121,109 @@ def strided_conv_autoencoder(filters=16, name="strided_conv_autoencoder"):
     x = layers.Conv2DTranspose(filters, 3, strides=2, activation="relu", padding="same")(x)
     outputs = layers.Conv2D(1, 3, activation="sigmoid", padding="same", name="reconstruction")(x)
     return keras.Model(inputs, outputs, name=name), keras.Model(inputs, code, name="encoder")
+
+
+# --- chapter 5: regularized autoencoders (written out and explained there) ------
+
+L1_WEIGHT = 4e-4      # sparse, L1 on the code
+RHO = 0.05            # sparse, KL: target mean activation of a code unit
+KL_WEIGHT = 1e-3
+CAE_WEIGHT = 1e-3     # contractive
+TRAIN_SIGMA = 0.3     # denoising: Gaussian noise level in training
+
+
+def regularized_encoder_decoder(units=512):
+    """Chapter 5's model: 784 -> `units` sigmoid code -> 784 sigmoid pixels.
+
+    Returns (encoder, decoder), two functional Keras models.
+    """
+    import keras
+    from keras import layers
+
+    units = check_int(units, "units", 1, 100_000)
+    image = keras.Input(shape=(784,), name="image")
+    code = layers.Dense(units, activation="sigmoid", name="code")(image)
+    encoder = keras.Model(image, code, name="encoder")
+    code_input = keras.Input(shape=(units,), name="code_input")
+    pixels = layers.Dense(784, activation="sigmoid", name="reconstruction")(code_input)
+    decoder = keras.Model(code_input, pixels, name="decoder")
+    return encoder, decoder
+
+
+def regularized_autoencoder(penalty=None, corrupt=None, units=512, name="regularized_autoencoder"):
+    """Chapter 5's RegularizedAutoencoder around a fresh `regularized_encoder_decoder`.
+
+    penalty(model, inputs, code) -> scalar, added to the BCE (e.g. `l1_penalty`);
+    corrupt(x) -> x, applied to the input of every batch (e.g. `gaussian_corruption`).
+    Returns the model, not compiled; compile it with an optimizer only (the loss
+    is in its train_step).
+    """
+    import keras
+    import tensorflow as tf
+    from keras import ops
+
+    class RegularizedAutoencoder(keras.Model):
+        """Encoder + decoder, trained on reconstruction + penalty (+ input corruption)."""
+
+        def __init__(self, encoder, decoder, penalty=None, corrupt=None, **kwargs):
+            super().__init__(**kwargs)
+            self.encoder, self.decoder = encoder, decoder
+            self.penalty, self.corrupt = penalty, corrupt
+            self.reconstruction_tracker = keras.metrics.Mean(name="reconstruction")
+            self.penalty_tracker = keras.metrics.Mean(name="penalty")
+
+        @property
+        def metrics(self):
+            return [self.reconstruction_tracker, self.penalty_tracker]
+
+        def call(self, x):
+            return self.decoder(self.encoder(x))
+
+        def train_step(self, x):
+            x = x[0] if isinstance(x, tuple) else x  # fit(x) or fit(x, x)
+            inputs = self.corrupt(x) if self.corrupt else x
+            with tf.GradientTape() as tape:
+                code = self.encoder(inputs, training=True)
+                rebuilt = self.decoder(code, training=True)
+                reconstruction = ops.mean(keras.losses.binary_crossentropy(x, rebuilt))
+                penalty = self.penalty(self, inputs, code) if self.penalty else 0.0
+                loss = reconstruction + penalty
+            grads = tape.gradient(loss, self.trainable_weights)
+            self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
+            self.reconstruction_tracker.update_state(reconstruction)
+            self.penalty_tracker.update_state(penalty)
+            return {m.name: m.result() for m in self.metrics}
+
+    encoder, decoder = regularized_encoder_decoder(units)
+    model = RegularizedAutoencoder(encoder, decoder, penalty, corrupt, name=name)
+    model.build((None, 784))
+    return model
+
+
+def l1_penalty(model, inputs, code):
+    """L1_WEIGHT times the code's L1 norm, averaged over the batch."""
+    from keras import ops
+    return L1_WEIGHT * ops.mean(ops.sum(ops.abs(code), axis=1))
+
+
+def kl_penalty(model, inputs, code):
+    """KL_WEIGHT times the sum over units of KL(RHO || mean activation in the batch)."""
+    from keras import ops
+    rho_hat = ops.clip(ops.mean(code, axis=0), 1e-7, 1 - 1e-7)
+    kl = RHO * ops.log(RHO / rho_hat) + (1 - RHO) * ops.log((1 - RHO) / (1 - rho_hat))
+    return KL_WEIGHT * ops.sum(kl)
+
+
+def contractive_penalty(model, inputs, code):
+    """CAE_WEIGHT times the squared Frobenius norm of the encoder's Jacobian, batch mean
+    (closed form for a one-layer encoder with an elementwise sigmoid)."""
+    from keras import ops
+    kernel = model.encoder.get_layer("code").kernel
+    return CAE_WEIGHT * ops.mean(ops.sum((code * (1 - code)) ** 2 * ops.sum(kernel**2, axis=0), axis=1))
+
+
+def gaussian_corruption(x):
+    """x plus Gaussian noise of standard deviation TRAIN_SIGMA, clipped to [0, 1]."""
+    import keras
+    from keras import ops
+    return ops.clip(x + TRAIN_SIGMA * keras.random.normal(ops.shape(x)), 0.0, 1.0)

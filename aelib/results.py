@@ -90,24 +90,24 @@ def summary(results):
     """One dict per (model, recipe, code size), in run order, with seed means.
 
     Keys: model, family, recipe, book_recipe, code_size, params, seeds (how many
-    runs), error and error_sd (test squared error per image: mean and standard
-    deviation over seeds, sd None for one run), bce, noisy_input_error,
-    probe_accuracy, seconds_per_epoch (means).
+    runs), error (test squared error per image), bce, noisy_input_error,
+    probe_accuracy and seconds_per_epoch: each the mean over seeds, with its
+    standard deviation over seeds in ``<key>_sd`` (None for one run).
     """
     groups = {}
     for row in results["models"]["rows"]:
         groups.setdefault((row["model"], row["recipe"], row["code_size"]), []).append(row)
-    means = {"bce": "test_bce", "noisy_input_error": "noisy_input_error",  # summary key: row key
-             "probe_accuracy": "probe_accuracy", "seconds_per_epoch": "seconds_per_epoch"}
+    means = {"error": "test_squared_error", "bce": "test_bce",  # summary key: row key
+             "noisy_input_error": "noisy_input_error", "probe_accuracy": "probe_accuracy",
+             "seconds_per_epoch": "seconds_per_epoch"}
     table = []
     for (model, recipe, code_size), rows in groups.items():
-        error, error_sd = _mean_sd(r["test_squared_error"] for r in rows)
-        table.append({
-            "model": model, "family": rows[0]["family"], "recipe": recipe,
-            "book_recipe": rows[0]["book_recipe"], "code_size": code_size,
-            "params": rows[0]["params"], "seeds": len(rows), "error": error, "error_sd": error_sd,
-            **{key: _mean_sd(r[row_key] for r in rows)[0] for key, row_key in means.items()},
-        })
+        entry = {"model": model, "family": rows[0]["family"], "recipe": recipe,
+                 "book_recipe": rows[0]["book_recipe"], "code_size": code_size,
+                 "params": rows[0]["params"], "seeds": len(rows)}
+        for key, row_key in means.items():
+            entry[key], entry[f"{key}_sd"] = _mean_sd(r[row_key] for r in rows)
+        table.append(entry)
     return table
 
 
@@ -124,7 +124,7 @@ def find(table, family, code_size=None, book_recipe=True, recipe=None):
 
 
 def markdown_table(rows, columns=("model", "recipe", "k", "params", "error", "seeds")):
-    """Format summary rows as a markdown table; errors over several seeds as mean ± sd."""
+    """Format summary rows as a markdown table; values over several seeds as mean ± sd."""
     unknown = [c for c in columns if c not in COLUMNS]
     if unknown:
         raise ValueError(f"unknown columns {unknown}; choose from {list(COLUMNS)}")
@@ -136,8 +136,8 @@ def markdown_table(rows, columns=("model", "recipe", "k", "params", "error", "se
             _, key, fmt = COLUMNS[c]
             value = row[key]
             text = "-" if value is None else fmt.format(value)
-            if c == "error" and row.get("error_sd") is not None:
-                text += f" ± {row['error_sd']:.2f}"
+            if row.get(f"{key}_sd") is not None:  # spread over seeds, in the column's format
+                text += " ± " + fmt.format(row[f"{key}_sd"])
             cells.append(text)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"

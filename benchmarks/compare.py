@@ -17,8 +17,10 @@ on the test images by:
 - a linear probe: test accuracy of a logistic regression fitted on the codes.
 Every model trains for `aelib.epochs(30, data)` epochs: 30 on the offline
 sample's 8,000 images, 4 on the full MNIST's 60,000 (the same number of images
-seen). A full run writes aelib/_data/benchmark-<dataset>.json and
-benchmarks/RESULTS-<dataset>.md, per dataset (see results_file.py); the book's
+seen). This file lists the rows; benchmarks/recipes.py computes each one, and
+caches it, so an interrupted run resumes where it stopped. A full run writes
+aelib/_data/benchmark-<dataset>.json and benchmarks/RESULTS-<dataset>.md, per
+dataset, with the provenance of the numbers (see results_file.py); the book's
 last chapter reads the file of the data it runs on.
 """
 
@@ -28,171 +30,17 @@ import platform
 import sys
 import time
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+import results_file
+from recipes import BATCH, CLASSIC_BATCH, NOISE_SD, PROBE_TRAIN, Bench, adam_cosine, build
 
-import numpy as np  # noqa: E402
-from sklearn.linear_model import LogisticRegression  # noqa: E402
-from sklearn.pipeline import make_pipeline  # noqa: E402
-from sklearn.preprocessing import StandardScaler  # noqa: E402
-
-import aelib  # noqa: E402
-import results_file  # noqa: E402
-from aelib import baselines, metrics, models  # noqa: E402
-
-import keras  # noqa: E402  (after aelib, which quiets TensorFlow's start-up logs)
-import tensorflow as tf  # noqa: E402
-from keras import layers, ops  # noqa: E402
+import aelib
+import keras
+import tensorflow as tf
+from aelib import models
 
 SWEEP = (2, 8, 16, 32, 64)
 PCA_SIZES = sorted(set(SWEEP) | {30, 128, 512})
-SAMPLE_EPOCHS = 30   # epochs on the sample's 8,000 images; aelib.epochs scales them to the data
-BATCH = 64            # the book's recipes
-CLASSIC_BATCH = 256   # the Keras blog's, as published
 SEEDS = (42, 43, 44)
-NOISE_SD = 0.3
-PROBE_TRAIN = 4000 if not aelib.quick_mode() else 1000  # images for the linear probe's fit
-
-
-# --- chapter 5's regularized autoencoder (written out and explained there) --------
-
-class RegularizedAutoencoder(keras.Model):
-    """784 -> 512 sigmoid code -> 784, trained on BCE + penalty, input optionally corrupted."""
-
-    def __init__(self, penalty=None, corrupt=None, units=512, **kwargs):
-        image = keras.Input(shape=(784,), name="image")
-        code = layers.Dense(units, activation="sigmoid", name="code")(image)
-        pixels = layers.Dense(784, activation="sigmoid", name="reconstruction")(code)
-        super().__init__(image, pixels, **kwargs)
-        self.encoder = keras.Model(image, code, name="encoder")
-        self.penalty, self.corrupt = penalty, corrupt
-
-    def train_step(self, data):
-        x = data[0] if isinstance(data, tuple) else data
-        inputs = self.corrupt(x) if self.corrupt else x  # fresh noise every batch
-        with tf.GradientTape() as tape:
-            code = self.encoder(inputs, training=True)
-            rebuilt = self.get_layer("reconstruction")(code)
-            loss = ops.mean(keras.losses.binary_crossentropy(x, rebuilt))
-            if self.penalty:
-                loss = loss + self.penalty(self, code)
-        grads = tape.gradient(loss, self.trainable_weights)
-        self.optimizer.apply_gradients(zip(grads, self.trainable_weights))
-        return {"loss": loss}
-
-
-def l1_penalty(model, code):
-    return 4e-4 * ops.mean(ops.sum(ops.abs(code), axis=1))
-
-
-def kl_penalty(model, code, rho=0.05):
-    rho_hat = ops.clip(ops.mean(code, axis=0), 1e-7, 1 - 1e-7)
-    return 1e-3 * ops.sum(rho * ops.log(rho / rho_hat) + (1 - rho) * ops.log((1 - rho) / (1 - rho_hat)))
-
-
-def contractive_penalty(model, code):
-    kernel = model.get_layer("code").kernel
-    return 1e-3 * ops.mean(ops.sum((code * (1 - code)) ** 2 * ops.sum(kernel**2, axis=0), axis=1))
-
-
-def adam_cosine(total_steps):
-    """Adam whose learning rate decays from 1e-3 to 0 along a cosine over the run."""
-    return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(1e-3, total_steps))
-
-
-def gaussian_corruption(x):
-    return ops.clip(x + NOISE_SD * keras.random.normal(ops.shape(x)), 0.0, 1.0)
-
-
-# --- the models, by the name the tables use ----------------------------------
-
-def build(kind, code_size):
-    """(autoencoder, encoder) for one kind of model; chapters 2-5 write each one out."""
-    if kind == "linear":
-        return models.dense_autoencoder(code_size, activation=None, code_activation=None,
-                                        output_activation=None)[:2]
-    if kind == "vanilla":
-        return models.dense_autoencoder(code_size)[:2]
-    if kind == "deep":
-        return models.dense_autoencoder(code_size, hidden=(128, 64))[:2]
-    if kind == "deep 512-256":
-        return models.dense_autoencoder(code_size, hidden=(512, 256), code_activation=None)[:2]
-    if kind == "hinton":
-        return models.dense_autoencoder(code_size, hidden=(1000, 500, 250), code_activation=None)[:2]
-    if kind == "conv pooling":
-        return models.conv_autoencoder()
-    if kind == "conv strided":
-        return models.strided_conv_autoencoder()
-    penalties = {"plain 512": {}, "sparse L1": {"penalty": l1_penalty},
-                 "sparse KL": {"penalty": kl_penalty}, "contractive": {"penalty": contractive_penalty},
-                 "denoising": {"corrupt": gaussian_corruption}}
-    if kind in penalties:
-        model = RegularizedAutoencoder(**penalties[kind], name=kind.replace(" ", "_"))
-        return model, model.encoder
-    raise ValueError(f"unknown model kind {kind!r}")
-
-
-def predict(network, images):
-    shape = (-1,) + tuple(network.input_shape[1:])
-    out = network.predict(images.reshape(shape), verbose=0, batch_size=1000)
-    return out.reshape(len(images), -1)
-
-
-def probe_accuracy(train_codes, y_train, test_codes, y_test):
-    """Linear probe: logistic regression on standardized codes, test accuracy."""
-    probe = make_pipeline(StandardScaler(), LogisticRegression(max_iter=300))
-    probe.fit(train_codes[:PROBE_TRAIN], y_train[:PROBE_TRAIN])
-    return round(float(probe.score(test_codes, y_test)), 4)
-
-
-class Bench:
-    def __init__(self, data):
-        self.data = data
-        self.epochs = aelib.epochs(SAMPLE_EPOCHS, data)
-        self.x_train = data.x_train.reshape(len(data.x_train), 784)
-        self.x_test = data.x_test.reshape(len(data.x_test), 784)
-        self.x_noisy = aelib.data.gaussian_noise(self.x_test, NOISE_SD, seed=0)
-        self.rows = []
-
-    def record(self, row, x_hat, noisy_hat, train_codes, test_codes):
-        d = self.data
-        row.update(
-            test_squared_error=round(metrics.per_image_squared_error(self.x_test, x_hat), 3),
-            test_bce=round(metrics.bce(self.x_test, x_hat), 4),
-            noisy_input_error=round(metrics.per_image_squared_error(self.x_test, noisy_hat), 3),
-            probe_accuracy=probe_accuracy(train_codes, d.y_train, test_codes, d.y_test))
-        self.rows.append(row)
-        print(f"  {row['model']:30s} {row['recipe']:28s} k={row['code_size']:<4} seed {row['seed']!s:4s} "
-              f"error {row['test_squared_error']:7.2f}  noisy {row['noisy_input_error']:6.2f}  "
-              f"probe {row['probe_accuracy']:.3f}  ({row['train_seconds']:.0f} s)", flush=True)
-
-    def pca(self, k):
-        start = time.perf_counter()
-        pca = baselines.fit_pca(self.x_train, k)
-        seconds = time.perf_counter() - start
-        row = {"model": "PCA", "family": "pca", "recipe": "scikit-learn, exact SVD", "book_recipe": True,
-               "code_size": k, "params": int(784 * k + 784), "epochs": 0, "seed": None,
-               "train_seconds": round(seconds, 2), "seconds_per_epoch": None}
-        self.record(row, baselines.pca_reconstruct(pca, self.x_test),
-                    baselines.pca_reconstruct(pca, self.x_noisy),
-                    pca.transform(self.x_train[:PROBE_TRAIN]), pca.transform(self.x_test))
-
-    def train(self, name, kind, k, recipe="BCE, Adam", optimizer="adam", loss="binary_crossentropy",
-              seed=42, book_recipe=True, batch=BATCH):
-        keras.utils.set_random_seed(seed)
-        model, encoder = build(kind, k)
-        if callable(optimizer):  # a factory of the run's total number of steps, e.g. adam_cosine
-            optimizer = optimizer(self.epochs * int(np.ceil(len(self.x_train) / batch)))
-        model.compile(optimizer=keras.optimizers.get(optimizer), loss=loss, steps_per_execution=32)
-        history = models.fit_autoencoder(model, self.x_train, epochs=self.epochs, batch_size=batch)
-        row = {"model": name, "family": kind, "recipe": recipe, "book_recipe": book_recipe,
-               "code_size": k, "params": model.count_params(), "epochs": self.epochs, "batch_size": batch, "seed": seed,
-               "train_seconds": round(history.seconds, 2),
-               "seconds_per_epoch": round(history.seconds / self.epochs, 3),
-               "final_training_loss": round(float(history.history["loss"][-1]), 5)}
-        self.record(row, np.clip(predict(model, self.x_test), 0, 1),
-                    np.clip(predict(model, self.x_noisy), 0, 1),
-                    predict(encoder, self.x_train[:PROBE_TRAIN]), predict(encoder, self.x_test))
-        keras.backend.clear_session()
 
 
 def throughput(x_train, repeats=3):
@@ -224,7 +72,8 @@ def main():
     print(f"protocol: {bench.epochs} epochs, batch {BATCH} (classic recipes {CLASSIC_BATCH}), {len(bench.x_train)} train / "
           f"{len(bench.x_test)} test images, seeds {SEEDS}")
 
-    print("PCA at every code size:")
+    print("raw pixels (the probe's baseline) and PCA at every code size:")
+    bench.pixels()
     for k in PCA_SIZES:
         bench.pca(k)
 
@@ -275,8 +124,9 @@ def main():
               "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores",
               "python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
               "date": datetime.date.today().isoformat(),
-              "total_seconds": round(time.perf_counter() - started), "rows": bench.rows,
-              "throughput": speeds}
+              "total_seconds": round(time.perf_counter() - started), "rows_reused": bench.reused,
+              "rows": bench.rows, "throughput": speeds,
+              "provenance": results_file.provenance(bench.code_sha256, bench.data_sha256)}
     json_path, md_path = results_file.update("models", report, data.dataset, quick=aelib.quick_mode())
     print(md_path.read_text())
     print(f"written {json_path} and {md_path} in {report['total_seconds']} s")

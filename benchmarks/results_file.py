@@ -9,7 +9,9 @@ published figures. compare.py fills the "models" section, run.py the
 "timings" section.
 """
 
+import hashlib
 import json
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +20,50 @@ from aelib import results
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK_DIR = ROOT / "benchmarks" / "results"
+# The code that produces the numbers: the recipes and the aelib modules they use.
+# (compare.py only lists which rows to run, so adding a row keeps the others.)
+# The data (and the noisy test inputs made from it) are covered by the data hash.
+CODE_FILES = ("benchmarks/recipes.py", "aelib/models.py", "aelib/metrics.py", "aelib/baselines.py")
+
+
+def code_hash(root=ROOT):
+    """sha256 over the files that produce the benchmark's numbers (CODE_FILES)."""
+    digest = hashlib.sha256()
+    for name in CODE_FILES:
+        digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def data_hash(data, *extra):
+    """sha256 over the images and labels of an aelib.MNIST, in order, and any `extra` arrays."""
+    digest = hashlib.sha256()
+    for array in (data.x_train, data.y_train, data.x_test, data.y_test, *extra):
+        digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
+
+
+def row_key(code_sha256, data_sha256, spec):
+    """The cache key of one row: the code, the data and the row's own settings."""
+    text = json.dumps({"code": code_sha256, "data": data_sha256, "row": spec}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def cache_dir(dataset, quick):
+    return QUICK_DIR / "cache" / (f"{dataset}-quick" if quick else dataset)
+
+
+def provenance(code_sha256, data_sha256):
+    """Where the numbers come from: the commit, and the hashes of the code and the data."""
+    def git(*args):
+        try:
+            return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
+                                  timeout=30).stdout.strip()
+        except OSError:
+            return ""
+    dirty = [line[3:] for line in git("status", "--porcelain").splitlines()
+             if line[3:] in CODE_FILES]
+    return {"commit": git("rev-parse", "HEAD") or None, "code_files": list(CODE_FILES),
+            "code_sha256": code_sha256, "code_uncommitted": dirty, "data_sha256": data_sha256}
 
 
 def paths(dataset, quick):

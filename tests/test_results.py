@@ -28,7 +28,7 @@ def test_summary_averages_seeds_and_keeps_recipes_apart():
     assert [(r["family"], r["seeds"]) for r in table] == [("pca", 1), ("deep", 3), ("deep", 1)]
     deep = results.find(table, "deep", 32)
     assert deep["error"] == pytest.approx(10.0) and deep["error_sd"] == pytest.approx(1.0)
-    assert deep["noisy_input_error"] == pytest.approx(11.0)
+    assert deep["noisy_input_error"] == pytest.approx(11.0) and deep["noisy_input_error_sd"] == pytest.approx(1.0)
     assert results.find(table, "deep", 32, book_recipe=False)["error"] == 50.0
     assert results.find(table, "pca", 32)["error_sd"] is None
     with pytest.raises(KeyError, match="0 rows for family='conv'"):
@@ -39,7 +39,7 @@ def test_summary_averages_seeds_and_keeps_recipes_apart():
     text = results.markdown_table(table, columns=("model", "k", "error", "s/epoch"))
     lines = text.splitlines()
     assert lines[0] == "| model | k | test error | s / epoch |" and lines[1] == "|---|---:|---:|---:|"
-    assert lines[2] == "| pca | 32 | 11.80 | - |" and lines[3] == "| deep | 32 | 10.00 ± 1.00 | 1.00 |"
+    assert lines[2] == "| pca | 32 | 11.80 | - |" and lines[3] == "| deep | 32 | 10.00 ± 1.00 | 1.00 ± 0.00 |"
     with pytest.raises(ValueError, match="unknown columns"):
         results.markdown_table(table, columns=("error", "speed"))
 
@@ -99,5 +99,26 @@ def test_the_published_results_cover_what_the_chapter_reports(dataset):
     if os.environ.get("TIMING_SUITE") != "1":  # benchmarks/run.py is timing this very run
         assert timings["suite"]["exit_code"] == 0 and "passed" in timings["suite"]["summary"]
     assert set(timings["chapters"]) == {p.name for p in chapter_paths()}
+    # Written by the code as it is now: a changed recipe or model builder makes the file stale.
+    stored = models.get("provenance", {})
+    assert stored.get("code_sha256") == results_file.code_hash(), (
+        f"aelib/_data/benchmark-{dataset}.json was written by other benchmark code than this "
+        f"({', '.join(results_file.CODE_FILES)} changed since): rerun `make benchmark` on "
+        f"{results.DATASETS[dataset]} ({'AELIB_MNIST_DIR=/path/to/mnist' if dataset == 'full' else 'AELIB_MNIST_SOURCE=sample'} "
+        "make benchmark) and commit the results")
+    assert not stored.get("code_uncommitted"), f"written with uncommitted changes to {stored['code_uncommitted']}"
+    assert len(stored.get("commit") or "") == 40 and len(stored.get("data_sha256") or "") == 64
     # The markdown beside it was written from the same file.
     assert (ROOT / "benchmarks" / f"RESULTS-{dataset}.md").read_text() == results_file.markdown(report)
+
+
+def test_code_hash_follows_the_code(tmp_path):
+    """The provenance hash changes when any file that produces the numbers changes."""
+    for name in results_file.CODE_FILES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text((ROOT / name).read_text())
+    before = results_file.code_hash(tmp_path)
+    assert before == results_file.code_hash()
+    models_py = tmp_path / "aelib" / "models.py"
+    models_py.write_text(models_py.read_text().replace('code_activation="relu"', 'code_activation="tanh"', 1))
+    assert results_file.code_hash(tmp_path) != before
