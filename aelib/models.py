@@ -123,6 +123,31 @@ def strided_conv_autoencoder(filters=16, name="strided_conv_autoencoder"):
     return keras.Model(inputs, outputs, name=name), keras.Model(inputs, code, name="encoder")
 
 
+def conv_dense_code_autoencoder(code_size=30, filters=(32, 64), name="conv_dense_code_autoencoder"):
+    """A convolutional autoencoder with a dense code of `code_size` numbers.
+
+    Two stride-2 Conv2D layers (ReLU; 28 -> 14 -> 7), a linear Dense code, then
+    the mirror: Dense (ReLU) to 7 x 7 x filters[1], two stride-2
+    Conv2DTranspose layers (7 -> 14 -> 28), the last with a sigmoid. Input and
+    output shape (28, 28, 1). Returns (autoencoder, encoder), not compiled.
+    """
+    import keras
+    from keras import layers
+
+    code_size = check_int(code_size, "code_size", 1, 100_000)
+    f1, f2 = (check_int(f, "filters", 1, 4096) for f in filters)
+    inputs = keras.Input(shape=(28, 28, 1), name="image")
+    x = layers.Conv2D(f1, 3, strides=2, activation="relu", padding="same", name="enc_conv1")(inputs)
+    x = layers.Conv2D(f2, 3, strides=2, activation="relu", padding="same", name="enc_conv2")(x)
+    code = layers.Dense(code_size, name="code")(layers.Flatten(name="flatten")(x))  # linear code
+    x = layers.Dense(7 * 7 * f2, activation="relu", name="dec_dense")(code)
+    x = layers.Reshape((7, 7, f2), name="unflatten")(x)
+    x = layers.Conv2DTranspose(f1, 3, strides=2, activation="relu", padding="same", name="dec_convT1")(x)
+    outputs = layers.Conv2DTranspose(1, 3, strides=2, activation="sigmoid", padding="same",
+                                     name="reconstruction")(x)
+    return keras.Model(inputs, outputs, name=name), keras.Model(inputs, code, name="encoder")
+
+
 # --- chapter 5: regularized autoencoders (written out and explained there) ------
 
 L1_WEIGHT = 4e-4      # sparse, L1 on the code
@@ -175,6 +200,10 @@ def regularized_autoencoder(penalty=None, corrupt=None, units=512, name="regular
         @property
         def metrics(self):
             return [self.reconstruction_tracker, self.penalty_tracker]
+
+        @property
+        def input_shape(self):  # as a functional model has, for fit_autoencoder
+            return self.encoder.input_shape
 
         def call(self, x):
             return self.decoder(self.encoder(x))

@@ -58,6 +58,10 @@ def build(kind, code_size):
         return models.conv_autoencoder()
     if kind == "conv strided":
         return models.strided_conv_autoencoder()
+    if kind == "conv dense code":
+        return models.conv_dense_code_autoencoder(code_size)
+    if kind == "conv dense code wide":
+        return models.conv_dense_code_autoencoder(code_size, filters=(64, 128))
     penalties = {"plain 512": {}, "sparse L1": {"penalty": models.l1_penalty},
                  "sparse KL": {"penalty": models.kl_penalty},
                  "contractive": {"penalty": models.contractive_penalty},
@@ -66,6 +70,12 @@ def build(kind, code_size):
         model = models.regularized_autoencoder(**penalties[kind], name=kind.replace(" ", "_"))
         return model, model.encoder
     raise ValueError(f"unknown model kind {kind!r}")
+
+
+def final_loss(history):
+    """The last epoch's training loss (a regularized model reports its BCE as "reconstruction")."""
+    losses = history.history
+    return (losses["loss"] if "loss" in losses else losses["reconstruction"])[-1]
 
 
 def predict(network, images):
@@ -168,7 +178,7 @@ class Bench:
                "code_size": k, "params": model.count_params(), "epochs": epochs, "batch_size": batch, "seed": seed,
                "train_seconds": round(history.seconds, 2),
                "seconds_per_epoch": round(history.seconds / epochs, 3),
-               "final_training_loss": round(float(history.history["loss"][-1]), 5)}
+               "final_training_loss": round(float(final_loss(history)), 5)}
         self.record(row, np.clip(predict(model, self.x_test), 0, 1),
                     np.clip(predict(model, self.x_noisy), 0, 1),
                     predict(encoder, self.x_train[:PROBE_TRAIN]), predict(encoder, self.x_test), cache_path)

@@ -85,7 +85,7 @@ def test_installing_aelib_leaves_tensorflow_and_numpy_alone(colab_like_env, whee
         "seen = []\n"
         "ui = aelib.widgets.explorer(lambda k: seen.append(k), k=w.IntSlider(1, 0, 5))\n"
         "ui.children[0].value = 4\n"
-        "rows = aelib.results.summary(aelib.results.load_results("sample"))\n"
+        "rows = aelib.results.summary(aelib.results.load_results('sample'))\n"
         "print(tf.__version__, w.__version__, aelib.metrics.mse(x, auto.predict(x, verbose=0)) > 0, seen[-1],\n"
         "      len(rows) > 10)\n")
     out = run(python, "-c", script, env={"PATH": "/usr/bin:/bin", "TF_CPP_MIN_LOG_LEVEL": "2", "MPLBACKEND": "Agg"})

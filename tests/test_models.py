@@ -60,3 +60,55 @@ def test_import_and_setup_without_tensorflow():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     lines = out.splitlines()
     assert len(lines) == 2 and lines[0].endswith("| seed 3 | TensorFlow not loaded") and lines[1] == "False", out
+
+
+def test_deep_autoencoder_has_a_linear_code():
+    auto, enc, dec = models.deep_autoencoder((128, 64), 32)
+    code = enc.get_layer("code")
+    assert code.get_config()["activation"] == "linear" and code.units == 32
+    assert [enc.get_layer(f"encoder_{i}").get_config()["activation"] for i in (1, 2)] == ["relu", "relu"]
+    assert dec.get_layer("reconstruction").get_config()["activation"] == "sigmoid"
+    assert auto.count_params() == 222_384  # 784-128-64-32-64-128-784
+
+
+@pytest.mark.parametrize("penalty, corrupt", [
+    (None, None), (models.l1_penalty, None), (models.kl_penalty, None),
+    (models.contractive_penalty, None), (None, models.gaussian_corruption)])
+def test_regularized_autoencoder_trains_with_each_penalty(penalty, corrupt):
+    import keras
+    keras.utils.set_random_seed(0)
+    model = models.regularized_autoencoder(penalty, corrupt, units=64)
+    model.compile(optimizer=keras.optimizers.Adam(3e-3))
+    x = np.random.default_rng(0).random((256, 784)).astype(np.float32) ** 4
+    history = models.fit_autoencoder(model, x, epochs=3, batch_size=64)  # fit(x, x) works too
+    losses = history.history["reconstruction"]
+    assert losses[-1] < losses[0], losses
+    penalties = history.history["penalty"]
+    assert (penalties[-1] > 0) == (penalty is not None), penalties
+    assert model.encoder(x[:2]).shape == (2, 64) and model(x[:2]).shape == (2, 784)
+    assert model.count_params() == 784 * 64 + 64 + 64 * 784 + 784
+
+
+def test_contractive_penalty_is_the_jacobian_norm():
+    """The closed form equals the squared Frobenius norm of the encoder's Jacobian (by the tape)."""
+    import tensorflow as tf
+    model = models.regularized_autoencoder(units=16)
+    x = tf.constant(np.random.default_rng(1).random((3, 784)).astype(np.float32))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        code = model.encoder(x)
+    jacobian = tape.batch_jacobian(code, x)
+    expected = models.CAE_WEIGHT * float(tf.reduce_mean(tf.reduce_sum(jacobian ** 2, axis=[1, 2])))
+    assert float(models.contractive_penalty(model, x, code)) == pytest.approx(expected, rel=1e-4)
+
+
+def test_conv_dense_code_autoencoder_shapes():
+    auto, enc = models.conv_dense_code_autoencoder(30)
+    x = np.random.default_rng(0).random((2, 28, 28, 1)).astype(np.float32)
+    assert auto.predict(x, verbose=0).shape == (2, 28, 28, 1)
+    assert enc.predict(x, verbose=0).shape == (2, 30)
+    assert enc.get_layer("code").get_config()["activation"] == "linear"
+    # 320 + 18,496 (convs) + 94,110 (code) + 97,216 (back) + 18,464 + 289 (transposed convs)
+    assert auto.count_params() == 228_895
+    with pytest.raises(ValueError, match="filters"):
+        models.conv_dense_code_autoencoder(30, filters=(0, 8))

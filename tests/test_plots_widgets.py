@@ -73,3 +73,36 @@ def test_explorer_calls_draw_when_a_control_moves():
         explorer(draw, k=3)
     with pytest.raises(ValueError, match="at least one control"):
         explorer(draw)
+
+
+def test_explorer_in_a_real_kernel_updates_its_figure_in_place():
+    """Executed unattended (as the book build does), an explorer shows its controls and its
+    figure, and moving a control replaces that figure; no Output widget is involved
+    (nbclient can hang on those: jupyter/nbclient#312)."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell(
+            "%matplotlib inline\n"
+            "import ipywidgets as w, matplotlib.pyplot as plt, aelib\n"
+            "def draw(k):\n"
+            "    fig, ax = plt.subplots(figsize=(2, 2))\n"
+            "    ax.plot(range(k))\n"
+            "    return fig\n"
+            "ui = aelib.widgets.explorer(draw, k=w.IntSlider(value=2, min=1, max=9))\n"
+            "ui"),
+        nbformat.v4.new_code_cell("ui.children[0].value = 9"),
+    ])
+    client = NotebookClient(nb, timeout=120, kernel_name="python3")
+    client.execute()
+    outputs = nb.cells[0].outputs
+    kinds = {kind for o in outputs for kind in o.get("data", {})}
+    assert {"application/vnd.jupyter.widget-view+json", "image/png"} <= kinds, kinds
+    assert not any(state.get("_model_name") == "OutputModel" for state in client.widget_state.values())
+    assert nb.cells[1].outputs == []  # the new figure went into the first cell's output
+    figure_after = next(o for o in outputs if "image/png" in o.get("data", {}))["data"]["image/png"]
+    client2 = NotebookClient(nbformat.v4.new_notebook(cells=[nb.cells[0]]), timeout=120, kernel_name="python3")
+    client2.execute()
+    figure_before = next(o for o in client2.nb.cells[0].outputs if "image/png" in o.get("data", {}))["data"]["image/png"]
+    assert figure_after != figure_before, "moving the slider did not replace the figure"
