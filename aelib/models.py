@@ -8,6 +8,8 @@ the code.
 
 import time
 
+import numpy as np
+
 from ._validate import as_images, check_int
 
 
@@ -72,6 +74,24 @@ def fit_autoencoder(model, x_train, epochs, batch_size=256, x_val=None, verbose=
                         validation_data=val, verbose=verbose)
     history.seconds = time.perf_counter() - start
     return history
+
+
+def reconstruct(model, images, batch_size=1000):
+    """The model's output for `images`, as a float32 array of shape (n, 784).
+
+    images: any MNIST shape, pixels in [0, 1]; reshaped to the model's input.
+    Calls the model directly, batch by batch, rather than ``model.predict()``:
+    predict builds and traces a new function for every model it is given, which
+    is slow when a chapter evaluates many models and makes TensorFlow warn about
+    retracing.
+    """
+    import keras
+    shape = tuple(model.input_shape[1:])
+    x = as_images(images, "images").reshape((-1,) + shape)
+    batch_size = check_int(batch_size, "batch_size", 1, 10**7)
+    out = [keras.ops.convert_to_numpy(model(x[i:i + batch_size], training=False))
+           for i in range(0, len(x), batch_size)]
+    return np.concatenate(out).reshape(len(x), -1).astype(np.float32)
 
 
 def conv_autoencoder(name="conv_autoencoder"):

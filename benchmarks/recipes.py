@@ -175,7 +175,7 @@ class Bench:
         model.compile(optimizer=keras.optimizers.get(optimizer), loss=loss, steps_per_execution=32)
         history = models.fit_autoencoder(model, self.x_train, epochs=epochs, batch_size=batch)
         row = {"model": name, "family": kind, "recipe": recipe, "book_recipe": book_recipe,
-               "code_size": k, "params": model.count_params(), "epochs": epochs, "batch_size": batch, "seed": seed,
+               "code_size": k, "params": model.count_params(), "epochs": epochs, "protocol_epochs": sample_epochs == SAMPLE_EPOCHS, "batch_size": batch, "seed": seed,
                "train_seconds": round(history.seconds, 2),
                "seconds_per_epoch": round(history.seconds / epochs, 3),
                "final_training_loss": round(float(final_loss(history)), 5)}

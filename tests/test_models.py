@@ -112,3 +112,13 @@ def test_conv_dense_code_autoencoder_shapes():
     assert auto.count_params() == 228_895
     with pytest.raises(ValueError, match="filters"):
         models.conv_dense_code_autoencoder(30, filters=(0, 8))
+
+
+def test_reconstruct_matches_predict_in_any_shape():
+    auto, _ = models.strided_conv_autoencoder()
+    x = np.random.default_rng(2).random((7, 784)).astype(np.float32)
+    out = models.reconstruct(auto, x, batch_size=3)  # batches of 3, 3 and 1
+    assert out.shape == (7, 784) and out.dtype == np.float32
+    np.testing.assert_allclose(out, auto.predict(x.reshape(7, 28, 28, 1), verbose=0).reshape(7, 784), atol=1e-5)
+    with pytest.raises(ValueError, match="divide by 255"):
+        models.reconstruct(auto, x * 255)
