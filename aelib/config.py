@@ -30,8 +30,10 @@ def epochs(full, data):
     data: the training data (an `MNIST`, an array of training images, or their
         number). A larger training set gets proportionally fewer epochs, so a
         model sees about the same number of images, and costs about the same
-        time, whatever the data: ``ceil(full * 8,000 / n_train)``. For example
-        30 on the sample is 4 on the full MNIST's 60,000 images. In quick mode
+        time, whatever the data: ``ceil(full * 8,000 / n_train)``, but never
+        fewer than 2 when `full` is 2 or more (a training curve needs two
+        points). For example 30 on the sample is 4 on the full MNIST's 60,000
+        images, and 5 is 2. In quick mode
         (``AELIB_QUICK=1``) `full`, but at most 2.
     """
     from ._validate import check_int
@@ -42,7 +44,9 @@ def epochs(full, data):
                         "the number of training images", 1, 10**9)
     if quick_mode():  # tests: a smoke run on the quick subset, whatever its size
         return min(full, QUICK_MAX_EPOCHS)
-    return max(1, math.ceil(full * REFERENCE_TRAIN_SIZE / n_train))
+    # At least two epochs where `full` asks for two or more, so a training curve
+    # has a start and an end to compare.
+    return max(min(full, 2), math.ceil(full * REFERENCE_TRAIN_SIZE / n_train))
 
 
 def set_seed(seed=DEFAULT_SEED):

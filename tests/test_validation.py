@@ -60,7 +60,8 @@ def test_epochs_one_rule_for_every_data_size(monkeypatch):
     assert aelib.epochs(30, 8000) == 30               # stated for the sample's 8,000 images
     assert aelib.epochs(30, 60000) == 4               # the full MNIST: same images seen
     assert aelib.epochs(50, 60000) == 7               # 6.67, rounded up
-    assert aelib.epochs(2, 60000) == 1                # never zero
+    assert aelib.epochs(5, 60000) == 2                # 0.67 rounds up to 1, but curves need 2 points
+    assert aelib.epochs(1, 60000) == 1                # never zero
     assert aelib.epochs(15, np.zeros((54000, 784))) == 3   # an array: its length counts
     sample = aelib.load_mnist(source="sample", verbose=False, quick=False)
     assert aelib.epochs(10, sample) == 10             # an MNIST: its training images count
