@@ -81,6 +81,8 @@ def update(section, data, dataset, quick):
     report[section] = data
     json_path.write_text(json.dumps(report, indent=1) + "\n")
     md_path.write_text(markdown(report))
+    if not quick and "models" in report:
+        update_readme()
     return json_path, md_path
 
 
@@ -121,3 +123,82 @@ def markdown(report):
             lines.append(f"- {name}, full mode: {chapter['seconds']:.0f} s"
                          + ("" if chapter["ok"] else f" (FAILED: {chapter['error']})"))
     return "\n".join(lines) + "\n"
+
+
+# --- the README's "Results at a glance", written from a results file ------------
+
+README = ROOT / "README.md"
+README_START, README_END = "<!-- results: written by benchmarks/results_file.py -->", "<!-- results: end -->"
+# (label, family, code size, recipe or None for the book's one recipe at that size)
+README_ROWS = (
+    ("vanilla 784-32-784, Adam, batch 64", "vanilla", 32, "BCE, Adam"),
+    ("same network, Keras blog recipe (`optimizer='adadelta'`, batch 256)", "vanilla", 32, "Keras blog: adadelta"),
+    ("same, `Adadelta(learning_rate=1.0)`", "vanilla", 32, "adadelta, learning_rate=1.0"),
+    ("deep 784-128-64-2", "deep", 2, None),
+    ("Hinton & Salakhutdinov's 784-1000-500-250-30, end to end", "hinton", 30, None),
+    ("deep 784-512-256-30, cosine learning-rate decay", "deep 512-256", 30, "BCE, Adam + cosine decay"),
+    ("conv encoder/decoder, dense 30-d code, cosine decay", "conv dense code", 30, "BCE, Adam + cosine decay"),
+    ("the same, a longer recipe of its own", "conv dense code", 30, "long"),
+    ("strided conv + Conv2DTranspose", "conv strided", 128, None),
+)
+
+
+def readme_block(report):
+    """The README's results section (markdown), from one results file."""
+    models, table = report["models"], results.summary(report)
+    dataset = results.dataset_of(models)
+    timings = report.get("timings", {})
+
+    def pick(family, k, recipe):
+        rows = [r for r in table if r["family"] == family and r["code_size"] == k]
+        if recipe == "long":
+            rows = [r for r in rows if r["recipe"] not in ("BCE, Adam + cosine decay",) and "epochs" in r["recipe"]]
+        elif recipe is not None:
+            rows = [r for r in rows if r["recipe"] == recipe]
+        if len(rows) != 1:
+            raise KeyError(f"README row {family!r} k={k} recipe={recipe!r}: {len(rows)} rows in the results")
+        return rows[0]
+
+    def error(row):
+        return f"{row['error']:.2f}" + (f" ± {row['error_sd']:.2f}" if row["error_sd"] is not None else "")
+
+    lines = [README_START,
+             f"From the last `make benchmark` run on **{results.DATASETS[dataset]}** "
+             f"({models['n_train']:,} training / {models['n_test']:,} test images), "
+             f"[benchmarks/RESULTS-{dataset}.md](benchmarks/RESULTS-{dataset}.md) and chapter 6 have every row. "
+             f"Every model trained for {models['epochs']} epochs (one row: a longer recipe of its own, said so), "
+             f"{models['machine']}, {models['date']}. The metric is the per-image squared error on the "
+             "test images (Hinton & Salakhutdinov's); lower is better; ± is the standard deviation over "
+             "three seeds.", "",
+             "| model | code size | test error | PCA at the same size | ratio |",
+             "| --- | ---: | ---: | ---: | ---: |"]
+    for label, family, k, recipe in README_ROWS:
+        row, pca = pick(family, k, recipe), pick("pca", k, None)
+        if recipe == "long":
+            label += f" ({row['recipe']})"
+        lines.append(f"| {label} | {k} | {error(row)} | {pca['error']:.2f} | {row['error'] / pca['error']:.2f} |")
+    lines += ["", "Hinton & Salakhutdinov (2006) report 3.00 (autoencoder) / 8.01 (logistic PCA) / "
+              "13.87 (PCA) for 30-d codes on the full MNIST."]
+    chapters = timings.get("chapters", {})
+    if chapters:
+        times = ", ".join(f"{c['seconds']:.0f}" for _, c in sorted(chapters.items()))
+        lines += ["", f"Chapter times in full mode on this data (`benchmarks/run.py`, {timings['machine']}), "
+                  f"chapters 1-{len(chapters)}: {times} s."]
+        if "suite" in timings:
+            lines[-1] += f" The quick test suite: {timings['suite']['seconds']:.0f} s."
+    lines.append(README_END)
+    return "\n".join(lines) + "\n"
+
+
+def readme_report():
+    """The results the README shows: the full MNIST's when recorded, else the sample's."""
+    for dataset in ("full", "sample"):
+        if results.results_path(dataset).exists():
+            return results.load_results(dataset)
+    raise FileNotFoundError("no benchmark results recorded: run `make benchmark`")
+
+
+def update_readme():
+    text = README.read_text()
+    start, end = text.index(README_START), text.index(README_END) + len(README_END) + 1
+    README.write_text(text[:start] + readme_block(readme_report()) + text[end:])

@@ -131,3 +131,17 @@ def test_code_hash_follows_the_code(tmp_path):
     models_py = tmp_path / "aelib" / "models.py"
     models_py.write_text(models_py.read_text().replace('code_activation="relu"', 'code_activation="tanh"', 1))
     assert results_file.code_hash(tmp_path) != before
+
+
+def test_readme_results_are_written_from_the_results_file():
+    """The README's table is the one results_file writes from the stored results (the full
+    MNIST's when recorded), never typed by hand."""
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index(results_file.README_START)
+    end = readme.index(results_file.README_END) + len(results_file.README_END) + 1
+    report = results_file.readme_report()
+    assert readme[start:end] == results_file.readme_block(report), (
+        "README.md's results differ from the stored results: run "
+        "`.venv/bin/python -c 'import sys; sys.path.insert(0, \"benchmarks\"); import results_file; "
+        "results_file.update_readme()'` (make benchmark does it)")
+    assert f"**{results.DATASETS[results.dataset_of(report['models'])]}**" in readme[start:end]
