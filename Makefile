@@ -12,14 +12,19 @@ ifdef AELIB_MNIST_DIR
 export AELIB_MNIST_DIR := $(abspath $(AELIB_MNIST_DIR))
 endif
 
-.PHONY: book test benchmark clean venv
+.PHONY: book test test-fast benchmark clean venv
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package to the version the book's results were
+# measured with; `make CONSTRAINTS= ...` installs the newest instead (the weekly
+# build does, to catch drift). pyproject.toml keeps lower bounds only (Colab).
+CONSTRAINTS ?= constraints.txt
+
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e ".[test]"
+	$(BIN)/python -m pip install -e ".[test]" $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 	touch $(STAMP)
 
 book: $(STAMP)
@@ -29,6 +34,10 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python tests/browser.py
 	$(BIN)/python -m pytest -n 2 --dist loadscope
+
+# `make test-fast`: aelib's unit tests only (no notebooks, book build or browser).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" tests
 
 # `make benchmark`: every model under one protocol (about 35 min on 2 cores),
 # then the chapter and suite times; writes aelib/_data/benchmark-<dataset>.json and

@@ -23,3 +23,11 @@ def pytest_collectstart(collector):
     # nbval: TensorFlow writes start-up lines to stderr; never compare them.
     if collector.fspath and collector.fspath.ext == ".ipynb":
         collector.skip_compare += ("stderr", "application/javascript")
+
+
+def pytest_collection_modifyitems(config, items):
+    # Executing a notebook is slow: `make test-fast` (-m "not slow") leaves them out.
+    import pytest
+    for item in items:
+        if str(item.fspath).endswith(".ipynb"):
+            item.add_marker(pytest.mark.slow)

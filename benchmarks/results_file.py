@@ -11,6 +11,7 @@ published figures. compare.py fills the "models" section, run.py the
 
 import hashlib
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -49,7 +50,10 @@ def row_key(code_sha256, data_sha256, spec):
 
 
 def cache_dir(dataset, quick):
-    return QUICK_DIR / "cache" / (f"{dataset}-quick" if quick else dataset)
+    """Where finished rows are kept: benchmarks/results/cache/, or $AELIB_BENCHMARK_CACHE
+    (a folder outside the checkout survives a fresh clone on the same machine)."""
+    root = Path(os.environ.get("AELIB_BENCHMARK_CACHE") or QUICK_DIR / "cache")
+    return root / (f"{dataset}-quick" if quick else dataset)
 
 
 def provenance(code_sha256, data_sha256):

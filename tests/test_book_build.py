@@ -17,6 +17,9 @@ from PIL import Image
 
 from helpers import ROOT, chapter_entries, toc_files
 
+
+pytestmark = pytest.mark.slow  # excluded from `make test-fast`
+
 QUICK_DIR = ROOT / "_build" / "quick"
 QUICK_CELL_TIMEOUT_S = 300
 HTML = QUICK_DIR / "_build" / "html"

@@ -16,6 +16,9 @@ import pytest
 
 from helpers import ROOT
 
+
+pytestmark = pytest.mark.slow  # excluded from `make test-fast`
+
 OLD_TF = "2.16.2"
 COLAB_WIDGETS = "7.7.1"  # the ipywidgets release Colab has long preinstalled
 SIM_DIR = ROOT / "_build" / "colab-sim"

@@ -75,6 +75,7 @@ def test_explorer_calls_draw_when_a_control_moves():
         explorer(draw)
 
 
+@pytest.mark.slow
 def test_explorer_in_a_real_kernel_updates_its_figure_in_place():
     """Executed unattended (as the book build does), an explorer shows its controls and its
     figure, and moving a control replaces that figure; no Output widget is involved

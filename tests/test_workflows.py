@@ -49,3 +49,40 @@ def test_ci_script_runs_the_readme_test_command():
     command = re.search(r"^(make \w+)\s+# runs the whole test suite", readme, re.M).group(1)
     lines = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert command in lines
+
+
+def test_pull_requests_build_the_whole_book_on_the_sample():
+    """Every Check runs on every pull request: the full-mode book build on the offline sample."""
+    wf = load("tests.yml")
+    job = wf["jobs"]["book-on-sample"]
+    build = next(s for s in job["steps"] if "make book" in s.get("run", ""))
+    assert build["run"].strip() == "make book" and build["env"]["AELIB_MNIST_SOURCE"] == "sample"
+    assert job["timeout-minutes"] >= 60
+
+
+def test_pinned_builds_and_an_unpinned_weekly_build():
+    makefile = (ROOT / "Makefile").read_text()
+    assert "CONSTRAINTS ?= constraints.txt" in makefile and "-c $(CONSTRAINTS)" in makefile
+    pins = dict(line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines()
+                if "==" in line and not line.startswith("#"))
+    for package in ("tensorflow", "keras", "numpy", "scikit-learn", "jupyter-book", "nbval", "ipykernel"):
+        assert package in pins, f"{package} is not pinned in constraints.txt"
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert "==" not in pyproject.split("[project.optional-dependencies]")[0], \
+        "aelib's own requirements keep lower bounds only (Colab's TensorFlow must satisfy them)"
+    wf = load("book.yml")
+    assert "schedule" in wf["on"]
+    build = next(s for s in wf["jobs"]["build"]["steps"] if "make book" in s.get("run", ""))
+    assert 'CONSTRAINTS=' in build["run"] and "schedule" in build["run"] and "set -eo pipefail" in build["run"]
+    cache = next(s for s in wf["jobs"]["build"]["steps"] if "jupyter_cache" in str(s.get("with", {}).get("path", "")))
+    assert "constraints.txt" in cache["with"]["key"]
+
+
+def test_every_workflow_is_valid_yaml_with_jobs_and_steps():
+    for path in WORKFLOWS.glob("*.yml"):
+        wf = load(path.name)
+        assert wf["on"] and wf["jobs"], path.name
+        for name, job in wf["jobs"].items():
+            assert job.get("runs-on") and job.get("steps"), f"{path.name}: job {name}"
+            for step in job["steps"]:
+                assert ("uses" in step) != ("run" in step), f"{path.name}: {name}: {step}"
