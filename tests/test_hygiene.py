@@ -104,3 +104,43 @@ def test_explorers_have_a_static_figure(path):
             following = [c for c in cells[i + 1:i + 3] if c.cell_type == "code"]
             assert following and "plt.show()" in following[0].source, \
                 f"cell {i}: an explorer is followed by a static figure of the same content"
+
+
+def _vacuous_asserts(source):
+    """Asserts in `source` that cannot fail on results: on literals only, or that only check
+    for None or a type. Returns (line, text) pairs."""
+    import ast
+    code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    found = []
+    for node in ast.walk(ast.parse(code)):
+        if not isinstance(node, ast.Assert):
+            continue
+        parts = node.test.values if isinstance(node.test, ast.BoolOp) else [node.test]
+        for part in parts:
+            names = [n for n in ast.walk(part) if isinstance(n, (ast.Name, ast.Attribute, ast.Call, ast.Subscript))]
+            on_literals = not names  # e.g. 10e-5 == 1e-4, 10_000 < 200 * 10_000
+            none_check = (isinstance(part, ast.Compare) and len(part.ops) == 1
+                          and isinstance(part.ops[0], (ast.Is, ast.IsNot))
+                          and isinstance(part.comparators[0], ast.Constant) and part.comparators[0].value is None)
+            type_check = (isinstance(part, ast.Call) and isinstance(part.func, ast.Name)
+                          and part.func.id in ("isinstance", "callable", "hasattr"))
+            if on_literals or none_check or type_check:
+                found.append((node.lineno, ast.unparse(part)))
+    return found
+
+
+def test_vacuous_assert_finder_finds_them():
+    source = ("assert 10e-5 == 1e-4 and x > 0\nassert draw(k=1) is not None\n"
+              "assert isinstance(fig, object)\nassert 10_000 < 200 * 10_000 < max(p)\n"
+              "%matplotlib inline\nassert error < 0.9 * pca_error, error\n")
+    assert [text for _, text in _vacuous_asserts(source)] == [
+        "0.0001 == 0.0001", "draw(k=1) is not None", "isinstance(fig, object)"]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_checks_can_fail(path):
+    """No assert on literals only, and none that checks only for None or a type."""
+    nb = read_notebook(path)
+    found = [(i, line, text) for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+             for line, text in _vacuous_asserts(cell.source)]
+    assert not found, f"asserts that cannot fail (cell, line, test): {found}"
