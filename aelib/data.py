@@ -320,6 +320,32 @@ def load_mnist(source=None, verbose=True, quick=None, directory=None):
     return data
 
 
+def validation_split(images, labels=None, fraction=0.1, seed=0):
+    """Hold out a fixed random `fraction` of the training images for validation.
+
+    Monitoring, early stopping and every choice of a setting use the held-out
+    part; the test images are kept for the final numbers only.
+    images: (n, ...) array; labels: optional (n,) array split the same way.
+    Returns (fit_images, val_images), or (fit_images, fit_labels, val_images,
+    val_labels) when labels are given. The same seed gives the same split.
+    """
+    images = np.asarray(images)
+    if not (isinstance(fraction, (int, float, np.floating)) and 0 < fraction < 1):
+        raise ValueError(f"fraction must be a number between 0 and 1 (exclusive), got {fraction!r}.")
+    n_val = int(round(len(images) * fraction))
+    if not 0 < n_val < len(images):
+        raise ValueError(f"a fraction of {fraction} of {len(images)} images leaves no image on one side; "
+                         "give more images or another fraction.")
+    order = np.random.default_rng(seed).permutation(len(images))
+    val, fit = np.sort(order[:n_val]), np.sort(order[n_val:])
+    if labels is None:
+        return images[fit], images[val]
+    labels = np.asarray(labels)
+    if len(labels) != len(images):
+        raise ValueError(f"{len(labels)} labels for {len(images)} images; give one label per image.")
+    return images[fit], labels[fit], images[val], labels[val]
+
+
 # --- corruptions for denoising -------------------------------------------------
 
 def _rng(seed):

@@ -279,3 +279,21 @@ def test_shared_full_mnist_loads_and_verifies(monkeypatch):
     assert d.x_train.shape == (60000, 28, 28) and d.x_test.shape == (10000, 28, 28)
     assert np.bincount(d.y_train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
     assert d.y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+
+
+def test_validation_split_is_fixed_disjoint_and_complete():
+    x = np.arange(100 * 4, dtype=np.float32).reshape(100, 4)
+    y = np.arange(100) % 10
+    fit, val = aedata.validation_split(x, fraction=0.2)
+    assert (len(fit), len(val)) == (80, 20)
+    rows = {tuple(r) for r in fit} | {tuple(r) for r in val}
+    assert len(rows) == 100  # disjoint, and together all the images
+    again = aedata.validation_split(x, fraction=0.2)
+    np.testing.assert_array_equal(again[1], val)  # same seed, same split
+    assert not np.array_equal(aedata.validation_split(x, fraction=0.2, seed=1)[1], val)
+    fit_x, fit_y, val_x, val_y = aedata.validation_split(x, y, fraction=0.2)
+    np.testing.assert_array_equal(fit_x[:, 0] // 4 % 10, fit_y)  # labels follow their images
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        aedata.validation_split(x, fraction=1.0)
+    with pytest.raises(ValueError, match="one label per image"):
+        aedata.validation_split(x, y[:5])
