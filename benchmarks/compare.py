@@ -133,6 +133,8 @@ def main():
               "python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
               "date": datetime.date.today().isoformat(),
               "total_seconds": round(time.perf_counter() - started), "rows_reused": bench.reused,
+              # Times are only comparable on a quiet machine: the load average says how quiet it was.
+              "load_average_15min_at_end": round(os.getloadavg()[2], 2),
               "rows": bench.rows, "throughput": speeds,
               "provenance": results_file.provenance(bench.code_sha256, bench.data_sha256)}
     json_path, md_path = results_file.update("models", report, data.dataset, quick=aelib.quick_mode())
