@@ -105,7 +105,11 @@ def test_the_published_results_cover_what_the_chapter_reports(dataset, monkeypat
     assert set(models["throughput"]) == {"bare model.fit", "aelib fit_autoencoder"}
     if os.environ.get("TIMING_SUITE") != "1":  # benchmarks/run.py is timing this very run
         assert timings["suite"]["exit_code"] == 0 and "passed" in timings["suite"]["summary"]
-    assert set(timings["chapters"]) == {p.name for p in chapter_paths()}
+    chapters = {p.name for p in chapter_paths()}
+    assert set(timings["chapters"]) == chapters, (
+        f"chapter times recorded for {sorted(timings['chapters'])}, but the chapters are {sorted(chapters)}: "
+        f"after adding or renaming a chapter, time it on {results.DATASETS[dataset]} with "
+        "`.venv/bin/python benchmarks/run.py --no-suite --chapters NN` (README, Contributing)")
     failed = {name: c["error"] for name, c in timings["chapters"].items() if not c["ok"]}
     assert not failed, f"chapters that failed when timed: {failed}"
     # Written by the code as it is now: a changed recipe or model builder makes the file stale.
