@@ -17,6 +17,7 @@ CPU cores: each chapter at most 5 minutes on the sample and 10 on the full MNIST
 """
 
 import argparse
+import datetime
 import json
 import os
 import platform
@@ -106,13 +107,14 @@ def main(argv=None):
     args = parser.parse_args(argv)
     dataset = aelib.load_mnist(quick=False).dataset  # the data the chapters will find, said in one line
     report = {"dataset": dataset, "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores",
-              "python": platform.python_version()}
+              "python": platform.python_version(), "date": datetime.date.today().isoformat()}
     if args.from_book:
         report["chapters"] = chapter_times_from_book()
         for name, result in sorted(report["chapters"].items()):
             print(f"{name} (full mode, make book)\n  {result['seconds']:7.1f} s  {result['data']}")
     else:
         report["chapters"] = run_chapters(args.chapters)
+    report["load_average_15min"] = round(os.getloadavg()[2], 2)  # times mean little on a busy machine
     save(report)  # before the suite, whose tests read the chapter times
     if not args.no_suite:
         print("quick test suite (pytest -n 2, as make test) ...", flush=True)
