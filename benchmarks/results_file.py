@@ -186,8 +186,9 @@ def readme_block(report):
     chapters = timings.get("chapters", {})
     if chapters:
         times = ", ".join(f"{c['seconds']:.0f}" for _, c in sorted(chapters.items()))
-        lines += ["", f"Chapter times in full mode on this data (`benchmarks/run.py`, {timings['machine']}), "
-                  f"chapters 1-{len(chapters)}: {times} s."]
+        when = timings.get("date", "a run before dates were recorded")
+        lines += ["", f"Chapter times in full mode on this data (`benchmarks/run.py`, {timings['machine']}, "
+                  f"{when}), chapters 1-{len(chapters)}: {times} s."]
         if "suite" in timings:
             lines[-1] += f" The quick test suite: {timings['suite']['seconds']:.0f} s."
     lines.append(README_END)
