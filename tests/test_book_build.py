@@ -67,7 +67,12 @@ def test_chapter_page_is_complete(built_book, entry):
                 f"figure {src} has a transparent background"
     for bad in ("Traceback", "&lt;Figure size", "Error:", "Warning:", "ETA:", "ms/step"):
         assert bad not in body, f"{bad!r} appears on the page"
-    assert "|---" not in body, "a markdown table output was rendered as plain text"
+    # What the cells printed or displayed: the page without its code listings.
+    outputs = re.sub(r'<div class="highlight-(?:ipython3|python) notranslate"><div class="highlight"><pre>.*?</pre>',
+                     "", body, flags=re.S)
+    assert "|---" not in outputs, "a markdown table output was rendered as plain text"
+    for noise in ("retracing", "built=False&gt;", "built=True&gt;", "object at 0x"):
+        assert noise not in outputs, f"build noise on the page: {noise!r} (TensorFlow warning or an object repr)"
     assert ">Checks<" in body, "the Checks section is on the page"
     # Chapters cite with footcite: each page carries its own numbered references.
     entries = set(re.findall(r'<aside class="footnote[^"]*" id="([^"]+)" role="doc-footnote">', body))
