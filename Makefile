@@ -27,7 +27,9 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 	$(BIN)/python -m pip install -e ".[test]" $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 	touch $(STAMP)
 
+# scripts/book_cache.py empties the cache of executed chapters if it holds runs on other data.
 book: $(STAMP)
+	$(BIN)/python scripts/book_cache.py
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 # tests/browser.py finds the browser test's Chromium, or installs one (apt-get as root, else Playwright's).

@@ -103,7 +103,8 @@ def test_the_published_results_cover_what_the_chapter_reports(dataset, monkeypat
     long = [r for r in trained if not r["protocol_epochs"]]
     assert len(long) == 1 and long[0]["family"] == "conv dense code" and long[0]["epochs"] > models["epochs"]
     assert set(models["throughput"]) == {"bare model.fit", "aelib fit_autoencoder"}
-    if os.environ.get("TIMING_SUITE") != "1":  # benchmarks/run.py is timing this very run
+    # The quick suite runs on the sample whatever the data: its time is kept with the sample's results.
+    if dataset == "sample" and os.environ.get("TIMING_SUITE") != "1":  # run.py may be timing this very run
         assert timings["suite"]["exit_code"] == 0 and "passed" in timings["suite"]["summary"]
     chapters = {p.name for p in chapter_paths()}
     assert set(timings["chapters"]) == chapters, (
