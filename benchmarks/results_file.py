@@ -155,8 +155,8 @@ def readme_block(report):
 
     def pick(family, k, recipe):
         rows = [r for r in table if r["family"] == family and r["code_size"] == k]
-        if recipe == "long":
-            rows = [r for r in rows if r["recipe"] not in ("BCE, Adam + cosine decay",) and "epochs" in r["recipe"]]
+        if recipe == "long":  # the row on a longer recipe of its own: its recipe names its epochs
+            rows = [r for r in rows if "epochs" in r["recipe"]]
         elif recipe is not None:
             rows = [r for r in rows if r["recipe"] == recipe]
         if len(rows) != 1:
