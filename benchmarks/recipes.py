@@ -78,10 +78,9 @@ def final_loss(history):
     return (losses["loss"] if "loss" in losses else losses["reconstruction"])[-1]
 
 
-def predict(network, images):
-    shape = (-1,) + tuple(network.input_shape[1:])
-    out = network.predict(images.reshape(shape), verbose=0, batch_size=1000)
-    return out.reshape(len(images), -1)
+# A model's outputs, flattened, batch by batch (aelib's helper: no predict()
+# retracing); for an encoder, the codes.
+outputs = models.reconstruct
 
 
 def probe_accuracy(train_codes, y_train, test_codes, y_test):
@@ -179,7 +178,7 @@ class Bench:
                "train_seconds": round(history.seconds, 2),
                "seconds_per_epoch": round(history.seconds / epochs, 3),
                "final_training_loss": round(float(final_loss(history)), 5)}
-        self.record(row, np.clip(predict(model, self.x_test), 0, 1),
-                    np.clip(predict(model, self.x_noisy), 0, 1),
-                    predict(encoder, self.x_train[:PROBE_TRAIN]), predict(encoder, self.x_test), cache_path)
+        self.record(row, np.clip(outputs(model, self.x_test), 0, 1),
+                    np.clip(outputs(model, self.x_noisy), 0, 1),
+                    outputs(encoder, self.x_train[:PROBE_TRAIN]), outputs(encoder, self.x_test), cache_path)
         keras.backend.clear_session()
