@@ -33,9 +33,13 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 # tests/browser.py finds the browser test's Chromium, or installs one (apt-get as root, else Playwright's).
+# Two pytest calls, so that each notebook is executed once: the first runs every
+# notebook under nbval (and the other tests), keeping its outputs in _build/nbval;
+# the second builds the quick book from those outputs and checks its pages.
 test: $(STAMP)
 	$(BIN)/python tests/browser.py
-	$(BIN)/python -m pytest -n 2 --dist loadscope
+	$(BIN)/python -m pytest -n 2 --dist loadscope -m "not book"
+	AELIB_REUSE_EXECUTED=require $(BIN)/python -m pytest -m book
 
 # `make test-fast`: aelib's unit tests only (no notebooks, book build or browser).
 test-fast: $(STAMP)

@@ -6,6 +6,11 @@ kernel starts, so the kernels inherit them.
 """
 
 import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("AELIB_QUICK", "1")
 os.environ.setdefault("AELIB_MNIST_SOURCE", "sample")
@@ -27,7 +32,35 @@ def pytest_collectstart(collector):
 
 def pytest_collection_modifyitems(config, items):
     # Executing a notebook is slow: `make test-fast` (-m "not slow") leaves them out.
-    import pytest
     for item in items:
         if str(item.fspath).endswith(".ipynb"):
             item.add_marker(pytest.mark.slow)
+
+
+# Each notebook executed once per `make test`: nbval's outputs are kept for the
+# quick book build (tests/executed_notebooks.py explains; test_book_build.py reuses them).
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    if type(item).__name__ != "IPyNbCell":
+        return
+    import executed_notebooks
+
+    notebook = item.parent
+    run = notebook.__dict__.setdefault("_aelib_run", {"outputs": {}, "failed": False, "start": time.time()})
+    if report.when == "setup" and item.cell_num == 0:
+        executed_notebooks.executed_path(notebook.fspath).unlink(missing_ok=True)  # never a stale copy
+        run["fingerprint"] = executed_notebooks.fingerprint(notebook.fspath)  # the inputs as the run starts
+    if not report.passed:
+        run["failed"] = True
+    elif report.when == "call":
+        run["outputs"][item.cell_num] = list(item.test_outputs)
+    n_code = sum(cell.cell_type == "code" for cell in notebook.nb.cells)
+    if report.when == "call" and item.cell_num == n_code - 1 and not run["failed"] \
+            and sorted(run["outputs"]) == list(range(n_code)):
+        executed_notebooks.write_executed(notebook.nb, notebook.fspath, run["fingerprint"],
+                                          [run["outputs"][i] for i in range(n_code)],
+                                          time.time() - run["start"])

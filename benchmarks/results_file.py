@@ -142,8 +142,19 @@ def markdown(report):
             lines.append(f"- quick test suite (`make test`'s pytest run): {suite['seconds']:.0f} s ({suite['summary']})")
         for name, chapter in sorted(timings["chapters"].items()):
             lines.append(f"- {name}, full mode: {chapter['seconds']:.0f} s"
-                         + ("" if chapter["ok"] else f" (FAILED: {chapter['error']})"))
+                         + ("" if chapter["ok"] else f" (FAILED: {chapter['error']})") + _checks(chapter))
     return "\n".join(lines) + "\n"
+
+
+def _checks(chapter):
+    """How many of the chapter's asserts ran, in full and in quick mode (run.py counts them)."""
+    full, quick = chapter.get("checks"), chapter.get("quick_checks")
+    if not full:
+        return ""
+    text = f"; asserts that ran: {full['ran']} of {full['asserts']} in full mode"
+    if quick:
+        text += f", {quick['ran']} of {quick['asserts']} in quick mode"
+    return text
 
 
 # --- the README's "Results at a glance", written from a results file ------------

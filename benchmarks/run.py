@@ -12,7 +12,10 @@ beside the model results of compare.py.
 
 Chapters run in full mode (no AELIB_QUICK) with nbclient, exactly as the book
 build executes them, on whatever data `aelib.load_mnist()` finds (the line it
-printed is shown), and the figures are recorded for that dataset. Budgets on 2
+printed is shown), and the figures are recorded for that dataset. Each chapter
+then runs once more in quick mode (as the tests run it) to count the asserts of
+its Checks that run in each mode: "asserts" in the code, "ran" (distinct
+statements that executed and passed), "evaluations" (counting loop repeats). Budgets on 2
 CPU cores: each chapter at most 5 minutes on the sample and 10 on the full MNIST.
 """
 
@@ -36,24 +39,64 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def time_suite():
-    start = time.perf_counter()
+    """Time `make test`'s two pytest calls (the notebooks and other tests, then the
+    quick book built from the notebooks' outputs), one after the other."""
     # The suite cannot check its own time: TIMING_SUITE tells tests/test_results.py so.
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadscope", "-q",
-                           "--durations=25"],
-                          cwd=ROOT, capture_output=True, text=True, env={**os.environ, "TIMING_SUITE": "1"})
-    seconds = time.perf_counter() - start
+    env = {**os.environ, "TIMING_SUITE": "1"}
+    calls = [([sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadscope", "-m", "not book", "-q",
+               "--durations=25"], env),
+             ([sys.executable, "-m", "pytest", "-m", "book", "-q", "--durations=10"],
+              {**env, "AELIB_REUSE_EXECUTED": "require"})]
+    seconds, logs, summaries, exit_code = 0.0, [], [], 0
+    for command, call_env in calls:
+        start = time.perf_counter()
+        proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=call_env)
+        seconds += time.perf_counter() - start
+        logs.append(proc.stdout + proc.stderr)
+        summaries.append((proc.stdout.strip().splitlines() or ["(no output)"])[-1].strip("= "))
+        exit_code = exit_code or proc.returncode
+        if proc.returncode:
+            break
     log = results_file.QUICK_DIR / "suite.log"  # the slowest tests, for whoever wants a faster suite
     log.parent.mkdir(parents=True, exist_ok=True)
-    log.write_text(proc.stdout + proc.stderr)
-    summary = (proc.stdout.strip().splitlines() or ["(no output)"])[-1]
-    return {"seconds": round(seconds, 1), "exit_code": proc.returncode, "summary": summary}
+    log.write_text("\n\n".join(logs))
+    return {"seconds": round(seconds, 1), "exit_code": exit_code, "summary": "; then ".join(summaries)}
 
 
-def time_chapter(path):
+# Counting the Checks that run: a first cell (not part of the chapter) teaches the
+# kernel to number every assert statement as IPython compiles a cell and to note
+# each one that passes; a last cell prints the tally.
+COUNT_CHECKS = """\
+import ast as _ast, json as _json
+_aelib_checks = {"present": 0, "ran": set(), "evaluations": 0}
+def _aelib_check_passed(number):
+    _aelib_checks["ran"].add(number)
+    _aelib_checks["evaluations"] += 1
+class _AelibCountAsserts(_ast.NodeTransformer):
+    def visit_Assert(self, node):
+        self.generic_visit(node)
+        _aelib_checks["present"] += 1
+        note = _ast.parse(f"_aelib_check_passed({_aelib_checks['present']})").body[0]
+        return [node, _ast.copy_location(note, node)]
+get_ipython().ast_transformers.append(_AelibCountAsserts())
+"""
+REPORT_CHECKS = """\
+print("AELIB_CHECKS", _json.dumps({"asserts": _aelib_checks["present"], "ran": len(_aelib_checks["ran"]),
+                                  "evaluations": _aelib_checks["evaluations"]}))
+"""
+
+
+def execute_chapter(path, quick=False):
+    """Execute a chapter with nbclient, as the book build does (full mode unless
+    `quick`), counting its asserts. Returns seconds, ok, error, the data line, checks."""
     env_backup = dict(os.environ)
     os.environ.pop("AELIB_QUICK", None)
+    if quick:  # as the test suite runs it
+        os.environ.update(AELIB_QUICK="1", AELIB_MNIST_SOURCE="sample")
+        os.environ.pop("AELIB_MNIST_DIR", None)
     try:
         nb = nbformat.read(path, as_version=4)
+        nb.cells = [nbformat.v4.new_code_cell(COUNT_CHECKS)] + nb.cells + [nbformat.v4.new_code_cell(REPORT_CHECKS)]
         client = NotebookClient(nb, timeout=3600, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}})
         start = time.perf_counter()
@@ -66,10 +109,12 @@ def time_chapter(path):
     finally:
         os.environ.clear()
         os.environ.update(env_backup)
-    data_line = next((line for cell in nb.cells if cell.cell_type == "code"
-                      for out in cell.get("outputs", []) if out.get("name") == "stdout"
-                      for line in out["text"].splitlines() if line.startswith("MNIST:")), "?")
-    return {"seconds": round(seconds, 1), "ok": error is None, "error": error, "data": data_line}
+    printed = [line for cell in nb.cells if cell.cell_type == "code"
+               for out in cell.get("outputs", []) if out.get("name") == "stdout"
+               for line in out["text"].splitlines()]
+    data_line = next((line for line in printed if line.startswith("MNIST:")), "?")
+    checks = next((json.loads(line.split(" ", 1)[1]) for line in printed if line.startswith("AELIB_CHECKS ")), None)
+    return {"seconds": round(seconds, 1), "ok": error is None, "error": error, "data": data_line, "checks": checks}
 
 
 def chapter_times_from_book(cache_dir=ROOT / "_build" / ".jupyter_cache"):
@@ -86,15 +131,20 @@ def chapter_times_from_book(cache_dir=ROOT / "_build" / ".jupyter_cache"):
 
 
 def run_chapters(selected=None):
-    """Execute each chapter (or those whose number is in `selected`) in full mode and time it."""
+    """Execute each chapter (or those whose number is in `selected`) in full mode and
+    time it; then in quick mode, to count the Checks that run there too."""
     times = {}
     for path in sorted((ROOT / "chapters").glob("*.ipynb")):
         if selected and path.name[:2] not in selected:
             continue
         print(f"{path.name} (full mode) ...", flush=True)
-        result = times[path.name] = time_chapter(path)
+        result = times[path.name] = execute_chapter(path)
         status = "ok" if result["ok"] else f"FAILED: {result['error']}"
-        print(f"  {result['seconds']:7.1f} s  {status}\n  {result['data']}", flush=True)
+        print(f"  {result['seconds']:7.1f} s  {status}\n  {result['data']}\n  checks: {result['checks']}", flush=True)
+        quick = execute_chapter(path, quick=True)
+        result["quick_checks"] = quick["checks"] if quick["ok"] else None
+        print(f"  quick mode ({quick['seconds']:.0f} s): checks {quick['checks']}"
+              + ("" if quick["ok"] else f" FAILED: {quick['error']}"), flush=True)
     return times
 
 

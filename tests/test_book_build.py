@@ -1,7 +1,9 @@
 """The book builds (quick mode) with Sphinx warnings as errors, every page complete.
 
 The build goes to _build/quick (never to _build/html, which `make book` fills
-in full mode), from a clean cache, so every notebook is really executed.
+in full mode), from a clean cache. A chapter that nbval has just executed on the
+same inputs is rendered from nbval's outputs (tests/executed_notebooks.py), so
+`make test` executes each notebook once; any other chapter is executed by the build.
 """
 
 import os
@@ -15,14 +17,16 @@ import pytest
 import yaml
 from PIL import Image
 
-from helpers import ROOT, chapter_entries, toc_files
+import executed_notebooks
+from helpers import ROOT, chapter_entries, chapter_paths, toc_files
 
 
-pytestmark = pytest.mark.slow  # excluded from `make test-fast`
+pytestmark = [pytest.mark.slow, pytest.mark.book]  # `make test` runs these after the notebooks
 
 QUICK_DIR = ROOT / "_build" / "quick"
 QUICK_CELL_TIMEOUT_S = 300
 HTML = QUICK_DIR / "_build" / "html"
+CACHE_DIR = QUICK_DIR / "jupyter_cache"
 
 
 @pytest.fixture(scope="module")
@@ -35,8 +39,18 @@ def built_book():
     # a hung cell fails the test in minutes rather than after half an hour.
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["timeout"] = QUICK_CELL_TIMEOUT_S
+    config["execute"]["cache"] = str(CACHE_DIR)
     (QUICK_DIR / "_config.yml").write_text(yaml.safe_dump(config))
     env = dict(os.environ, AELIB_QUICK="1", AELIB_MNIST_SOURCE="sample")
+    env.pop("AELIB_MNIST_DIR", None)
+    reused = seed_cache_with_nbval_runs(env)
+    missing = [path.name for path in chapter_paths() if path.name not in reused]
+    print(f"book build: {len(reused)} chapters from this run's nbval outputs; executing {missing or 'none'}")
+    if os.environ.get("AELIB_REUSE_EXECUTED") == "require":  # make test: each notebook executed once
+        assert not missing, (
+            f"no current nbval run of {missing} to build from (make test runs the notebooks first, "
+            f"then the book); their executed copies in {executed_notebooks.EXECUTED_DIR} are missing "
+            "or were made from other code")
     jb = Path(sys.executable).with_name("jupyter-book")
     proc = subprocess.run(
         [str(jb), "build", str(ROOT), "--path-output", str(QUICK_DIR), "--config", str(QUICK_DIR / "_config.yml"),
@@ -46,6 +60,25 @@ def built_book():
     (QUICK_DIR / "build.log").write_text(log)
     assert proc.returncode == 0, f"jupyter-book build failed (log: {QUICK_DIR / 'build.log'}):\n{log[-4000:]}"
     return HTML
+
+
+def seed_cache_with_nbval_runs(env):
+    """Put each chapter that nbval executed on the same inputs into the build's
+    (fresh) execution cache, so the build renders it without executing it again.
+    Returns the names of the chapters seeded."""
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(str(CACHE_DIR))
+    reused = []
+    for path in chapter_paths():
+        found = executed_notebooks.reusable(path, env)
+        if found:
+            executed, seconds = found
+            cache.cache_notebook_bundle(CacheBundleIn(executed, str(path), data={"execution_seconds": seconds}),
+                                        check_validity=False, overwrite=True)
+            reused.append(path.name)
+    return reused
 
 
 def test_every_toc_page_is_built(built_book):
