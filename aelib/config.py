@@ -1,4 +1,4 @@
-"""The quick/full switch, seeding, and the one-call notebook set-up.
+"""The quick/full switch and the one-call notebook set-up (seeds included).
 
 Quick mode (environment variable ``AELIB_QUICK=1``) is for tests: tiny data
 and one or two epochs. Chapters write the full-mode value where the reader
@@ -49,12 +49,6 @@ def epochs(full, data):
     return max(min(full, 2), math.ceil(full * REFERENCE_TRAIN_SIZE / n_train))
 
 
-def set_seed(seed=DEFAULT_SEED):
-    """Seed Python, NumPy and the Keras backend (``keras.utils.set_random_seed``)."""
-    import keras
-    keras.utils.set_random_seed(seed)
-
-
 def setup(seed=DEFAULT_SEED, verbose=True, tensorflow=True):
     """Set up a chapter: seeds, deterministic ops, quiet logs, readable figures.
 
@@ -68,14 +62,16 @@ def setup(seed=DEFAULT_SEED, verbose=True, tensorflow=True):
     import matplotlib as mpl
     import numpy as np
 
+    determinism = ""
     if tensorflow:
         import keras
         import tensorflow as tf
-        set_seed(seed)
-        try:  # same machine + same seed -> same numbers; cheap on CPU
+        keras.utils.set_random_seed(seed)  # Python, NumPy and TensorFlow; chapters reseed with it too
+        # Same machine + same seed -> the same numbers (tests/test_reproducibility.py); cheap on CPU.
+        if hasattr(tf.config.experimental, "enable_op_determinism"):
             tf.config.experimental.enable_op_determinism()
-        except Exception:  # very old TF: determinism is best effort
-            pass
+        else:  # TensorFlow before 2.9: say so rather than give up silently
+            determinism = " | no op determinism in this TensorFlow: numbers may vary slightly between runs"
         versions = f"TensorFlow {tf.__version__}, Keras {keras.__version__}"
     else:
         random.seed(seed)
@@ -85,9 +81,9 @@ def setup(seed=DEFAULT_SEED, verbose=True, tensorflow=True):
     mpl.rcParams.update({
         "figure.facecolor": "white", "savefig.facecolor": "white",
         "axes.facecolor": "white", "figure.dpi": 100, "figure.figsize": (8, 4),
-        "axes.spines.top": False, "axes.spines.right": False,
+        "axes.spines.top": False, "axes.spines.right": False, "legend.frameon": False,
     })
     if verbose:
         from . import __version__
         mode = "quick mode (AELIB_QUICK=1: tiny data, <=2 epochs)" if quick_mode() else "full mode"
-        print(f"aelib {__version__} | {mode} | seed {seed} | {versions}")
+        print(f"aelib {__version__} | {mode} | seed {seed} | {versions}{determinism}")

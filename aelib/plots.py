@@ -122,7 +122,7 @@ def latent_scatter(codes_2d, labels, ax=None, title=None, max_points=5000, seed=
         ax.scatter(codes[pick, 0], codes[pick, 1], s=4, alpha=0.6, color=cmap(digit),
                    label=str(digit), rasterized=True)
     ax.legend(title="digit", markerscale=3, fontsize=8, loc="center left",
-              bbox_to_anchor=(1.0, 0.5), frameon=False)
+              bbox_to_anchor=(1.0, 0.5))
     if title:
         ax.set_title(title)
     fig = fig or ax.figure
@@ -153,7 +153,7 @@ def training_curves(histories, metric="loss", log_scale=False, ax=None):
     ax.set_ylabel(metric)
     if log_scale:
         ax.set_yscale("log")
-    ax.legend(fontsize=8, frameon=False)
+    ax.legend(fontsize=8)
     fig = fig or ax.figure
     fig.tight_layout()
     return fig
