@@ -17,11 +17,14 @@ def test_per_image_squared_error_by_hand():
     assert metrics.per_image_squared_error(X, X) == 0.0
 
 
-def test_bce_and_psnr():
+def test_bce_is_zero_only_for_perfect_binary_pixels():
     binary = (X > 0.5).astype(np.float32)
     assert metrics.bce(binary, binary) < 1e-6  # perfect, binary pixels
     assert metrics.bce(X, X) > 0.1             # BCE of a perfect grey reconstruction is not 0
     assert metrics.bce(binary, 1 - binary) > 10
+
+
+def test_psnr_by_hand():
     noisy = np.clip(X + 0.1, 0, 1)
     mse_i = ((X.astype(np.float64) - noisy) ** 2).mean(axis=1)
     assert metrics.psnr(X, noisy) == pytest.approx(np.mean(10 * np.log10(1 / mse_i)), rel=1e-6)
@@ -38,10 +41,19 @@ def test_principal_angles():
         metrics.principal_angles(basis, basis.T)
 
 
-def test_sparsity_measures():
-    codes = np.array([[0.0, 0.5, 0.0], [0.0, 1.0, 0.005]], dtype=np.float32)
-    np.testing.assert_allclose(metrics.mean_activation(codes), [0, 0.75, 0.0025])
-    assert metrics.fraction_near_zero(codes) == pytest.approx(4 / 6)
+CODES = np.array([[0.0, 0.5, 0.0], [0.0, 1.0, 0.005]], dtype=np.float32)
+
+
+def test_mean_activation_per_unit():
+    np.testing.assert_allclose(metrics.mean_activation(CODES), [0, 0.75, 0.0025])
+
+
+def test_fraction_near_zero():
+    assert metrics.fraction_near_zero(CODES) == pytest.approx(4 / 6)
+
+
+def test_dead_units_counts_units_never_active_and_checks_the_shape():
+    codes = CODES
     assert metrics.dead_units(codes) == 2
     with pytest.raises(ValueError, match="shape \\(n, units\\)"):
         metrics.dead_units(codes[0])

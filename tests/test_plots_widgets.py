@@ -39,16 +39,22 @@ def test_reconstruction_rows_layout_and_errors():
         plots.reconstruction_rows(IMAGES, {"short": recon[:2]}, n=4)
 
 
-def test_signed_grid_latent_scatter_training_curves():
+def test_signed_image_grid_draws_each_row_and_refuses_a_transposed_kernel():
     fig = plots.signed_image_grid(rng.normal(size=(3, 784)))
     assert sum(bool(ax.images) for ax in fig.axes) == 3
     with pytest.raises(ValueError, match="kernel.T"):
         plots.signed_image_grid(rng.normal(size=(784, 3)))
+
+
+def test_latent_scatter_subsamples_and_needs_two_columns():
     codes, labels = rng.normal(size=(300, 2)), rng.integers(0, 10, 300)
     fig = plots.latent_scatter(codes, labels, max_points=100)
     assert sum(len(c.get_offsets()) for c in fig.axes[0].collections) == 100
     with pytest.raises(ValueError, match="shape \\(n, 2\\)"):
         plots.latent_scatter(codes[:, :1], labels)
+
+
+def test_training_curves_draw_loss_and_validation_and_name_a_missing_metric():
     fig = plots.training_curves({"a": {"loss": [3, 2, 1], "val_loss": [3.5, 2.5, 2]}})
     assert len(fig.axes[0].lines) == 2
     with pytest.raises(ValueError, match="has no 'mae'"):
