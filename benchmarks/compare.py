@@ -136,7 +136,8 @@ def main():
               # Times are only comparable on a quiet machine: the load average says how quiet it was.
               "load_average_15min_at_end": round(os.getloadavg()[2], 2),
               "rows": bench.rows, "throughput": speeds,
-              "provenance": results_file.provenance(bench.code_sha256, bench.data_sha256)}
+              "provenance": results_file.provenance(results_file.code_hash(files=results_file.CODE_FILES),
+                                                    bench.data_sha256)}
     json_path, md_path = results_file.update("models", report, data.dataset, quick=aelib.quick_mode())
     print(md_path.read_text())
     print(f"written {json_path} and {md_path} in {report['total_seconds']} s")

@@ -1,9 +1,11 @@
 """The benchmark's recipes: how each model is built, trained and measured.
 
 benchmarks/compare.py says which rows to run; this file says how one row is
-computed. The results file records a hash of this file and of the aelib
-modules it relies on (`results_file.CODE_FILES`): when any of them changes,
-the stored results are stale (a test says so) and every row is recomputed.
+computed. Each row is cached under a hash of this file and of the aelib modules
+it relies on (`results_file.ROW_CODE_FILES`): when any of them changes, every
+row is recomputed. The results file records a hash of these and of compare.py,
+the epoch rule and the data loader (`results_file.CODE_FILES`): when any of
+them changes, the stored results are stale (a test says so).
 
 Rows are cached under benchmarks/results/cache/<dataset>/, keyed by that code
 hash, the data's hash and the row's own settings, so an interrupted

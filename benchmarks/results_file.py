@@ -22,21 +22,27 @@ from aelib import results
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK_DIR = ROOT / "benchmarks" / "results"
-# The code that produces the numbers: the recipes and the aelib modules they use.
-# (compare.py only lists which rows to run, so adding a row keeps the others.)
+# The code that computes one row: the recipes and the aelib modules they use. A
+# finished row is cached under a hash of these files and the row's own settings
+# (so adding a row to compare.py keeps the others).
+ROW_CODE_FILES = ("benchmarks/recipes.py", "aelib/models.py", "aelib/metrics.py", "aelib/baselines.py")
+# Everything that decides the numbers of a results file: the row code, compare.py
+# (which rows, seeds, recipes and the protocol), the epoch rule and the data loader.
+# A results file records a hash of these; tests/test_results.py fails when it differs.
 # The data (and the noisy test inputs made from it) are covered by the data hash.
-CODE_FILES = ("benchmarks/recipes.py", "aelib/models.py", "aelib/metrics.py", "aelib/baselines.py")
+CODE_FILES = ROW_CODE_FILES + ("benchmarks/compare.py", "aelib/config.py", "aelib/data.py")
 
 
-def code_hash(root=ROOT):
-    """sha256 over the code of the files that produce the benchmark's numbers (CODE_FILES).
+def code_hash(root=ROOT, files=ROW_CODE_FILES):
+    """sha256 over the code of `files`: by default ROW_CODE_FILES (a row's cache
+    key); a results file records the hash over CODE_FILES.
 
     Hashes each file's syntax tree without its docstrings, so a comment, a blank
     line or a reworded docstring does not make the stored results stale; any
     change to what the code does (a statement, a default, a constant) does.
     """
     digest = hashlib.sha256()
-    for name in CODE_FILES:
+    for name in files:
         digest.update(name.encode() + b"\0" + _code_only(root / name).encode() + b"\0")
     return digest.hexdigest()
 

@@ -115,7 +115,7 @@ def test_the_published_results_cover_what_the_chapter_reports(dataset, monkeypat
     assert not failed, f"chapters that failed when timed: {failed}"
     # Written by the code as it is now: a changed recipe or model builder makes the file stale.
     stored = models.get("provenance", {})
-    assert stored.get("code_sha256") == results_file.code_hash(), (
+    assert stored.get("code_sha256") == results_file.code_hash(files=results_file.CODE_FILES), (
         f"aelib/_data/benchmark-{dataset}.json was written by other benchmark code than this "
         f"({', '.join(results_file.CODE_FILES)} changed since): rerun `make benchmark` on "
         f"{results.DATASETS[dataset]} ({'AELIB_MNIST_DIR=/path/to/mnist' if dataset == 'full' else 'AELIB_MNIST_SOURCE=sample'} "
@@ -132,20 +132,25 @@ def test_code_hash_follows_the_code(tmp_path):
     for name in results_file.CODE_FILES:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text((ROOT / name).read_text())
-    before = results_file.code_hash(tmp_path)
-    assert before == results_file.code_hash()
+    before = results_file.code_hash(tmp_path, files=results_file.CODE_FILES)
+    assert before == results_file.code_hash(files=results_file.CODE_FILES)
     models_py = tmp_path / "aelib" / "models.py"
     source = models_py.read_text()
     # Comments, blank lines and docstrings are not code: the stored results stay valid.
     cosmetic = source.replace('"""', '"""Reworded. ', 1).replace("\nimport", "\n# a comment\n\n\nimport", 1)
     assert cosmetic != source
     models_py.write_text(cosmetic)
-    assert results_file.code_hash(tmp_path) == before
+    assert results_file.code_hash(tmp_path, files=results_file.CODE_FILES) == before
     # A changed default is.
     changed = source.replace('code_activation="relu"', 'code_activation="tanh"', 1)
     assert changed != source
     models_py.write_text(changed)
-    assert results_file.code_hash(tmp_path) != before
+    assert results_file.code_hash(tmp_path, files=results_file.CODE_FILES) != before
+    # So is a change to compare.py, which decides the rows and the protocol.
+    models_py.write_text(source)
+    compare_py = tmp_path / "benchmarks" / "compare.py"
+    compare_py.write_text(compare_py.read_text().replace("LONG_SAMPLE_EPOCHS = 300", "LONG_SAMPLE_EPOCHS = 200"))
+    assert results_file.code_hash(tmp_path, files=results_file.CODE_FILES) != before
 
 
 def test_readme_results_are_written_from_the_results_file():
