@@ -36,6 +36,7 @@ import aelib
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+EXECUTED_DIR = ROOT / "_build" / "run"  # the chapters executed in full mode, per dataset
 
 
 def time_suite():
@@ -86,9 +87,10 @@ print("AELIB_CHECKS", _json.dumps({"asserts": _aelib_checks["present"], "ran": l
 """
 
 
-def execute_chapter(path, quick=False):
+def execute_chapter(path, quick=False, save_in=None):
     """Execute a chapter with nbclient, as the book build does (full mode unless
-    `quick`), counting its asserts. Returns seconds, ok, error, the data line, checks."""
+    `quick`), counting its asserts; keep the executed chapter in `save_in` if it ran.
+    Returns seconds, ok, error, the data line, checks."""
     env_backup = dict(os.environ)
     os.environ.pop("AELIB_QUICK", None)
     if quick:  # as the test suite runs it
@@ -96,7 +98,8 @@ def execute_chapter(path, quick=False):
         os.environ.pop("AELIB_MNIST_DIR", None)
     try:
         nb = nbformat.read(path, as_version=4)
-        nb.cells = [nbformat.v4.new_code_cell(COUNT_CHECKS)] + nb.cells + [nbformat.v4.new_code_cell(REPORT_CHECKS)]
+        report_cell = nbformat.v4.new_code_cell(REPORT_CHECKS)
+        nb.cells = [nbformat.v4.new_code_cell(COUNT_CHECKS)] + nb.cells + [report_cell]
         client = NotebookClient(nb, timeout=3600, kernel_name="python3",
                                 resources={"metadata": {"path": str(path.parent)}})
         start = time.perf_counter()
@@ -109,7 +112,11 @@ def execute_chapter(path, quick=False):
     finally:
         os.environ.clear()
         os.environ.update(env_backup)
-    printed = [line for cell in nb.cells if cell.cell_type == "code"
+    nb.cells = nb.cells[1:-1]  # the chapter as executed, without the counting cells
+    if error is None and save_in:  # for whoever wants to read (or render) the executed chapter
+        Path(save_in).mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, Path(save_in) / path.name)
+    printed = [line for cell in nb.cells + [report_cell] if cell.cell_type == "code"
                for out in cell.get("outputs", []) if out.get("name") == "stdout"
                for line in out["text"].splitlines()]
     data_line = next((line for line in printed if line.startswith("MNIST:")), "?")
@@ -130,7 +137,7 @@ def chapter_times_from_book(cache_dir=ROOT / "_build" / ".jupyter_cache"):
     return times
 
 
-def run_chapters(selected=None):
+def run_chapters(selected=None, dataset=None):
     """Execute each chapter (or those whose number is in `selected`) in full mode and
     time it; then in quick mode, to count the Checks that run there too."""
     times = {}
@@ -138,7 +145,7 @@ def run_chapters(selected=None):
         if selected and path.name[:2] not in selected:
             continue
         print(f"{path.name} (full mode) ...", flush=True)
-        result = times[path.name] = execute_chapter(path)
+        result = times[path.name] = execute_chapter(path, save_in=EXECUTED_DIR / f"full-{dataset}")
         status = "ok" if result["ok"] else f"FAILED: {result['error']}"
         print(f"  {result['seconds']:7.1f} s  {status}\n  {result['data']}\n  checks: {result['checks']}", flush=True)
         quick = execute_chapter(path, quick=True)
@@ -163,7 +170,7 @@ def main(argv=None):
         for name, result in sorted(report["chapters"].items()):
             print(f"{name} (full mode, make book)\n  {result['seconds']:7.1f} s  {result['data']}")
     else:
-        report["chapters"] = run_chapters(args.chapters)
+        report["chapters"] = run_chapters(args.chapters, dataset)
     report["load_average_15min"] = round(os.getloadavg()[2], 2)  # times mean little on a busy machine
     save(report)  # before the suite, whose tests read the chapter times
     if not args.no_suite:
