@@ -64,6 +64,24 @@ def test_setup_cell_installs_aelib_only_when_missing(path):
     assert "import aelib" in src.split("except ImportError:")[0]
 
 
+MAX_CODE_LINE = 80
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_code_lines_fit_the_page(path):
+    """Code lines of at most 80 characters fit the page at 1280 px and on a phone (issue 16).
+    The one exception: the setup cell's %pip install line, which must stay verbatim."""
+    code = [(i, c) for i, c in enumerate(read_notebook(path).cells) if c.cell_type == "code"]
+    too_long = []
+    for n, (i, cell) in enumerate(code):
+        for line in cell.source.splitlines():
+            if n == 0 and line.lstrip().startswith("%pip install"):
+                continue
+            if len(line) > MAX_CODE_LINE:
+                too_long.append(f"cell {i}: {len(line)} characters: {line.strip()[:40]!r}...")
+    assert not too_long, f"code lines over {MAX_CODE_LINE} characters; wrap them:\n" + "\n".join(too_long)
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
 def test_checks_section_asserts_claims(path):
     cells = read_notebook(path).cells
