@@ -113,12 +113,14 @@ def test_the_published_results_cover_what_the_chapter_reports(dataset, monkeypat
         "`.venv/bin/python benchmarks/run.py --no-suite --chapters NN` (README, Contributing)")
     failed = {name: c["error"] for name, c in timings["chapters"].items() if not c["ok"]}
     assert not failed, f"chapters that failed when timed: {failed}"
-    # run.py counted each chapter's asserts: some ran in quick mode, and full mode ran every one.
+    # run.py counted each chapter's asserts: some ran in quick mode, more or as many in full
+    # mode, and on the full MNIST every one (on the sample, those about the paper's data do not).
     for name, chapter in timings["chapters"].items():
         full, quick = chapter.get("checks"), chapter.get("quick_checks")
         assert full and quick, f"{name}: no count of its asserts (rerun benchmarks/run.py)"
-        assert full["ran"] == full["asserts"] > 0, f"{name}: not every assert ran in full mode: {full}"
-        assert 0 < quick["ran"] <= full["ran"], f"{name}: quick mode ran {quick}, full mode {full}"
+        assert 0 < quick["ran"] <= full["ran"] <= full["asserts"], f"{name}: quick {quick}, full {full}"
+        if dataset == "full":
+            assert full["ran"] == full["asserts"], f"{name}: not every assert ran on the full MNIST: {full}"
     # Written by the code as it is now: a changed recipe or model builder makes the file stale.
     stored = models.get("provenance", {})
     assert stored.get("code_sha256") == results_file.code_hash(files=results_file.CODE_FILES), (
