@@ -72,6 +72,9 @@ def setup(seed=DEFAULT_SEED, verbose=True, tensorflow=True):
             tf.config.experimental.enable_op_determinism()
         else:  # TensorFlow before 2.9: say so rather than give up silently
             determinism = " | no op determinism in this TensorFlow: numbers may vary slightly between runs"
+        # Chapters train many small models, each tracing its own function, and
+        # TensorFlow warns about "retracing" once a few have: expected here, noise on a page.
+        tf.get_logger().setLevel("ERROR")
         versions = f"TensorFlow {tf.__version__}, Keras {keras.__version__}"
     else:
         random.seed(seed)
