@@ -129,7 +129,8 @@ def markdown(report):
     if models:
         lines += [f"Data: **{models['data_source_description']}**. {models['epochs']} epochs, batches of "
                   f"{models['batch_size']} (the Keras blog's recipes: {models['classic_batch_size']}), {models['machine']}, TensorFlow {models['tensorflow']}, "
-                  f"Keras {models['keras']}; run on {models['date']} in {models['total_seconds'] / 60:.0f} min.", "",
+                  f"Keras {models['keras']}; run on {models['date']}; "
+                  f"{sum(r['train_seconds'] or 0 for r in models['rows']) / 60:.0f} min of training in all.", "",
                   "Test error: squared error summed over the 784 pixels of a test image, averaged over "
                   "the test images (pixels in [0, 1]); mean ± sd over seeds. Noisy-input error: the same, "
                   f"when the model is fed test images with Gaussian noise (sd {models['noise_sd']}). "
