@@ -2,15 +2,17 @@
 
 Builds aelib's wheel, makes a virtual environment that already holds an older
 supported TensorFlow (2.16.2, the first release with Keras 3) and its numpy,
-installs the wheel there, and checks that pip neither planned nor made any
+installs the wheel there (the environment is cached per user: see SIM_DIR), and checks that pip neither planned nor made any
 change to tensorflow, numpy or keras, and that aelib then works with that
 TensorFlow.
 """
 
 import json
+import os
 import subprocess
 import sys
 import venv
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +23,11 @@ pytestmark = pytest.mark.slow  # excluded from `make test-fast`
 
 OLD_TF = "2.16.2"
 COLAB_WIDGETS = "7.7.1"  # the ipywidgets release Colab has long preinstalled
-SIM_DIR = ROOT / "_build" / "colab-sim"
+# The simulated Colab environment depends only on the two versions above, not on
+# this project, so it is kept per user, like pip's cache, and reused by every
+# clone on the machine (the first run builds it, about a minute); the fixture
+# checks it and removes any aelib from it before use. AELIB_TEST_CACHE moves it.
+SIM_DIR = Path(os.environ.get("AELIB_TEST_CACHE") or Path.home() / ".cache" / "aelib-tests") / "colab-sim"
 PROTECTED = ("tensorflow", "numpy", "keras", "ipywidgets")
 
 
