@@ -258,5 +258,17 @@ def test_chapter_page_in_browser(browser_page, entry):
     # The Checks are on the page but collapsed; the setup cell's output is hidden.
     checks = page.locator("section:has(> h2:has-text('Checks')) details.hide")
     assert checks.count() >= 1 and not checks.first.evaluate("e => e.open")
+    # The page fits the window: it never scrolls sideways, and no table is wider than
+    # the column it sits in (code listings may scroll inside their own box).
+    for width in (1280, 390):  # a laptop, a phone
+        page.set_viewport_size({"width": width, "height": 900})
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 1, f"at {width} px the page scrolls sideways by {overflow} px"
+        wide = page.eval_on_selector_all(
+            "article table", "els => els.filter(t => t.getBoundingClientRect().width > "
+            "t.closest('article').getBoundingClientRect().width + 1 && "
+            "t.parentElement.scrollWidth <= t.parentElement.clientWidth).length")
+        assert wide == 0, f"at {width} px {wide} table(s) overflow the text column"
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(SCREENSHOTS / f"{Path(entry).stem}.png"), full_page=True)
     assert not [u for u in refused if "mathjax" in u.lower()], f"MathJax files missing locally: {refused}"
