@@ -122,3 +122,23 @@ def test_reconstruct_matches_predict_in_any_shape():
     np.testing.assert_allclose(out, auto.predict(x.reshape(7, 28, 28, 1), verbose=0).reshape(7, 784), atol=1e-5)
     with pytest.raises(ValueError, match="divide by 255"):
         models.reconstruct(auto, x * 255)
+
+
+def test_architecture_tells_builders_apart_by_any_layer_setting():
+    """aelib.checks.architecture: the chapters' Checks compare written-out models with
+    aelib's builders through it, so it must see every setting that changes a model."""
+    from aelib.checks import architecture
+    assert architecture(models.dense_autoencoder(32)[0]) == architecture(models.dense_autoencoder(32)[0])
+    # Nested encoder and decoder are expanded; the code activation is seen.
+    deep = architecture(models.deep_autoencoder((16,), 4)[0])
+    assert [row[0] for row in deep].count("Dense") == 4
+    assert deep != architecture(models.dense_autoencoder(4, hidden=(16,))[0])  # ReLU code, not linear
+    assert architecture(models.dense_autoencoder(32)[0]) != architecture(models.dense_autoencoder(16)[0])
+    # Convolutional settings count: pooling and strided designs differ.
+    assert architecture(models.conv_autoencoder()[0]) != architecture(models.strided_conv_autoencoder()[0])
+    # A flat model and one built from an encoder and a decoder compare equal.
+    import keras
+    flat_input = keras.Input(shape=(784,))
+    flat_hidden = keras.layers.Dense(32, activation="relu")(flat_input)
+    flat = keras.Model(flat_input, keras.layers.Dense(784, activation="sigmoid")(flat_hidden))
+    assert architecture(flat) == architecture(models.dense_autoencoder(32)[0])
