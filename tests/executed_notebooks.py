@@ -1,5 +1,5 @@
 """Each notebook is executed once per `make test`: nbval runs it, cell by cell, and
-the conftest hook below writes the outputs it got into an executed copy; the
+a hook in conftest.py writes the outputs it got into an executed copy; the
 quick book build then takes its pages from those copies instead of executing
 the chapters a second time.
 
@@ -9,6 +9,7 @@ and if every one of its cells passed; otherwise the build executes the chapter
 itself.
 """
 
+import copy
 import hashlib
 import os
 import time
@@ -41,7 +42,7 @@ def executed_path(notebook_path):
 def write_executed(notebook, notebook_path, stamp, outputs, seconds):
     """Write `notebook` (as read by nbval) with the outputs nbval collected, one
     list per code cell, in order; `stamp` is the fingerprint taken when the run began."""
-    executed = nbformat.from_dict(nbformat.from_dict(notebook))  # a copy
+    executed = copy.deepcopy(notebook)
     code_cells = [cell for cell in executed.cells if cell.cell_type == "code"]
     if len(code_cells) != len(outputs):
         raise ValueError(f"{len(outputs)} cells' outputs for {len(code_cells)} code cells: not every code cell ran")
