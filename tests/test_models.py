@@ -126,19 +126,36 @@ def test_reconstruct_matches_predict_in_any_shape():
 
 def test_architecture_tells_builders_apart_by_any_layer_setting():
     """aelib.checks.architecture: the chapters' Checks compare written-out models with
-    aelib's builders through it, so it must see every setting that changes a model."""
+    aelib's builders through it, so it must see each setting that changes a model."""
+    import keras
+    from keras import layers
+
     from aelib.checks import architecture
-    assert architecture(models.dense_autoencoder(32)[0]) == architecture(models.dense_autoencoder(32)[0])
+
+    def conv(shape=(28, 28, 1), **changed):
+        settings = dict(filters=8, kernel_size=3, strides=2, padding="same", activation="relu",
+                        use_bias=True)
+        settings.update(changed)
+        inputs = keras.Input(shape=shape)
+        return keras.Model(inputs, layers.Conv2D(**settings)(inputs))
+
+    base = architecture(conv())
+    assert base == architecture(conv())
+    for change in (dict(strides=1), dict(padding="valid"), dict(kernel_size=5), dict(filters=4),
+                   dict(use_bias=False), dict(activation="sigmoid"), dict(shape=(32, 32, 1))):
+        assert architecture(conv(**change)) != base, change
     # Nested encoder and decoder are expanded; the code activation is seen.
     deep = architecture(models.deep_autoencoder((16,), 4)[0])
     assert [row[0] for row in deep].count("Dense") == 4
     assert deep != architecture(models.dense_autoencoder(4, hidden=(16,))[0])  # ReLU code, not linear
-    assert architecture(models.dense_autoencoder(32)[0]) != architecture(models.dense_autoencoder(16)[0])
-    # Convolutional settings count: pooling and strided designs differ.
-    assert architecture(models.conv_autoencoder()[0]) != architecture(models.strided_conv_autoencoder()[0])
-    # A flat model and one built from an encoder and a decoder compare equal.
-    import keras
+    # A model built flat, one built from an encoder and a decoder, and a Sequential
+    # one compare equal when their layers are the same.
     flat_input = keras.Input(shape=(784,))
-    flat_hidden = keras.layers.Dense(32, activation="relu")(flat_input)
-    flat = keras.Model(flat_input, keras.layers.Dense(784, activation="sigmoid")(flat_hidden))
-    assert architecture(flat) == architecture(models.dense_autoencoder(32)[0])
+    flat_hidden = layers.Dense(32, activation="relu")(flat_input)
+    flat = keras.Model(flat_input, layers.Dense(784, activation="sigmoid")(flat_hidden))
+    sequential = keras.Sequential([keras.Input((784,)), layers.Dense(32, activation="relu"),
+                                   layers.Dense(784, activation="sigmoid")])
+    nested = architecture(models.dense_autoencoder(32)[0])
+    assert architecture(flat) == nested == architecture(sequential)
+    # The input shape counts, for a subclassed two-part model too.
+    assert architecture(models.regularized_autoencoder())[0] == ("input", (None, 784))
