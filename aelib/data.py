@@ -285,7 +285,7 @@ def load_mnist(source=None, verbose=True, quick=None, directory=None):
         message = f"{kind} in {Path(directory).expanduser()}, sha256 verified"
     elif source == "sample":
         arrays, used = _load_sample(), "sample"
-        message = f"the offline sample was requested ({SOURCE_ENV}=sample or source='sample')"
+        message = f"it was requested ({SOURCE_ENV}=sample or source='sample')"
     else:
         try:
             arrays, used = _load_keras(), "keras"
@@ -307,16 +307,16 @@ def load_mnist(source=None, verbose=True, quick=None, directory=None):
         x_test, y_test = x_test[:QUICK_SIZES[1]], y_test[:QUICK_SIZES[1]]
     data = MNIST(_to_unit_float(x_train), y_train.astype(np.uint8),
                  _to_unit_float(x_test), y_test.astype(np.uint8), used, fallback_reason)
-    if verbose:
+    if verbose:  # short lines: they must fit a phone's screen
         sizes = f"{len(data.x_train):,} train / {len(data.x_test):,} test images"
-        subset = ", quick mode subset" if quick else ""
-        if used == "keras":
-            print(f"MNIST: full dataset via Keras ({sizes}{subset}).")
-        elif used == "local":
-            print(f"MNIST: full dataset from local files ({sizes}{subset}; {message}).")
-        else:
-            print(f"MNIST: offline sample shipped with aelib ({sizes}{subset}), because "
-                  f"{message}.")
+        what = {"keras": "full dataset via Keras", "local": "full dataset from local files",
+                "sample": "aelib's offline sample"}[used]
+        lines = [f"MNIST: {what}, {sizes}"] + ["quick mode subset"] * quick
+        if used == "local":
+            lines.append(message)
+        elif used == "sample":
+            lines.append(f"because {message}")
+        print(",\n  ".join(lines) + ".")
     return data
 
 

@@ -62,12 +62,19 @@ def signed_image_grid(vectors, ncols=10, titles=None, suptitle=None, size=1.2):
     return _grid(len(v), ncols, size, suptitle, titles, draw_one)
 
 
-def reconstruction_rows(originals, reconstructions, n=10, errors=True, size=1.1):
+# Labels in figures are set in points; a figure wider than the book's text
+# column (about 730 px at 100 dpi) is shrunk to fit it, and its text with it.
+TEXT_COLUMN_INCHES = 7.3
+LABEL_POINTS = 11
+
+
+def reconstruction_rows(originals, reconstructions, n=8, errors=True, size=0.85):
     """Originals on the top row, one row per model's reconstructions below.
 
     originals: (m, 784)-like images in [0, 1]. reconstructions: a dict
     {row label: images of the same shape}. Shows the first `n` images; with
     `errors`, each reconstruction is titled with its summed squared error.
+    Sized to fit the book's text column, so the numbers stay readable there.
     """
     x = as_images(originals, "originals", flatten=False)
     if not isinstance(reconstructions, dict) or not reconstructions:
@@ -80,8 +87,8 @@ def reconstruction_rows(originals, reconstructions, n=10, errors=True, size=1.1)
             raise ValueError(f"reconstructions[{label!r}] has {len(r)} images, fewer than "
                              f"the {min(n, len(x))} originals shown.")
     n = min(n, len(x))
-    fig, axes = plt.subplots(1 + len(rows), n, figsize=(size * n + 1.4, size * (1 + len(rows))),
-                             squeeze=False)
+    fig, axes = plt.subplots(1 + len(rows), n, squeeze=False,
+                             figsize=(size * n + 1.6, (size + 0.25) * (1 + len(rows))))
     all_rows = [("original", x)] + list(rows.items())
     for r, (label, images) in enumerate(all_rows):
         for i in range(n):
@@ -91,20 +98,23 @@ def reconstruction_rows(originals, reconstructions, n=10, errors=True, size=1.1)
             for spine in ax.spines.values():
                 spine.set_visible(False)
             if errors and r > 0:
-                ax.set_title(f"{((images[i] - x[i]) ** 2).sum():.1f}", fontsize=8)
-        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
+                ax.set_title(f"{((images[i] - x[i]) ** 2).sum():.1f}", fontsize=LABEL_POINTS,
+                             pad=2)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=LABEL_POINTS)
     if errors:
         fig.suptitle("numbers: squared error of each reconstruction (summed over pixels)",
-                     fontsize=9)
+                     fontsize=LABEL_POINTS)
     fig.tight_layout()
     return fig
 
 
-def latent_scatter(codes_2d, labels, ax=None, title=None, max_points=5000, seed=0):
+def latent_scatter(codes_2d, labels, ax=None, title=None, max_points=5000, seed=0,
+                   axis_labels=("code value 1", "code value 2")):
     """Scatter 2-D codes coloured by digit label, with a legend.
 
     codes_2d: (n, 2) floats; labels: (n,) digits 0-9. At most `max_points`
     points are drawn (a fixed random subset) so the figure stays readable.
+    axis_labels: the names of the two code values, for the axes.
     """
     codes = np.asarray(codes_2d, dtype=np.float64)
     if codes.ndim != 2 or codes.shape[1] != 2 or not np.isfinite(codes).all():
@@ -123,6 +133,8 @@ def latent_scatter(codes_2d, labels, ax=None, title=None, max_points=5000, seed=
                    label=str(digit), rasterized=True)
     ax.legend(title="digit", markerscale=3, fontsize=8, loc="center left",
               bbox_to_anchor=(1.0, 0.5))
+    ax.set_xlabel(axis_labels[0])
+    ax.set_ylabel(axis_labels[1])
     if title:
         ax.set_title(title)
     fig = fig or ax.figure

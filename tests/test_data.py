@@ -48,7 +48,8 @@ def test_env_var_forces_sample_and_says_why(monkeypatch, capsys):
     d = aelib.load_mnist()
     out = capsys.readouterr().out.strip().splitlines()
     assert d.source == "sample"
-    assert len(out) == 1 and "offline sample" in out[0] and "AELIB_MNIST_SOURCE=sample" in out[0]
+    assert len(out) == 3 and "offline sample" in out[0] and "AELIB_MNIST_SOURCE=sample" in out[-1]
+    assert max(map(len, out)) <= 80, out  # fits a phone
 
 
 @pytest.fixture
@@ -180,7 +181,7 @@ def test_local_dir_reads_idx_files(tiny_mnist, monkeypatch, capsys):
     np.testing.assert_array_equal((d.x_train * 255).round().astype(np.uint8), arrays["x_train"])
     np.testing.assert_array_equal(d.y_test, arrays["y_test"])
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 and "local files" in out[0] and str(directory) in out[0] and "sha256 verified" in out[0]
+    assert len(out) == 2 and "local files" in out[0] and str(directory) in out[1] and "sha256 verified" in out[1]
 
 
 def test_local_dir_from_environment(tiny_mnist, monkeypatch):

@@ -39,6 +39,20 @@ def test_reconstruction_rows_layout_and_errors():
         plots.reconstruction_rows(IMAGES, {"short": recon[:2]}, n=4)
 
 
+@pytest.mark.parametrize("shown", [8, 10])
+def test_reconstruction_numbers_are_readable_in_the_text_column(shown):
+    """The per-image errors stay at least 10 px tall once the figure is shrunk
+    to the book's text column (they were about 5 px)."""
+    images = rng.random((10, 784))
+    fig = plots.reconstruction_rows(images, {"a long row label": images, "b": images}, n=shown)
+    shrink = min(1.0, plots.TEXT_COLUMN_INCHES / fig.get_figwidth())
+    texts = [ax.title for ax in fig.axes] + [ax.yaxis.label for ax in fig.axes]
+    texts = [t for t in texts if t.get_text()]
+    assert len(texts) == 2 * shown + 3
+    smallest = min(t.get_fontsize() for t in texts) / 72 * fig.dpi * shrink
+    assert smallest >= 10, smallest
+
+
 def test_signed_image_grid_draws_each_row_and_refuses_a_transposed_kernel():
     fig = plots.signed_image_grid(rng.normal(size=(3, 784)))
     assert sum(bool(ax.images) for ax in fig.axes) == 3
@@ -50,6 +64,7 @@ def test_latent_scatter_subsamples_and_needs_two_columns():
     codes, labels = rng.normal(size=(300, 2)), rng.integers(0, 10, 300)
     fig = plots.latent_scatter(codes, labels, max_points=100)
     assert sum(len(c.get_offsets()) for c in fig.axes[0].collections) == 100
+    assert (fig.axes[0].get_xlabel(), fig.axes[0].get_ylabel()) == ("code value 1", "code value 2")
     with pytest.raises(ValueError, match="shape \\(n, 2\\)"):
         plots.latent_scatter(codes[:, :1], labels)
 
