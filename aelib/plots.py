@@ -68,7 +68,7 @@ TEXT_COLUMN_INCHES = 7.3
 LABEL_POINTS = 11
 
 
-def reconstruction_rows(originals, reconstructions, n=8, errors=True, size=0.85):
+def reconstruction_rows(originals, reconstructions, n=10, errors=True, size=0.85):
     """Originals on the top row, one row per model's reconstructions below.
 
     originals: (m, 784)-like images in [0, 1]. reconstructions: a dict

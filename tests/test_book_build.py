@@ -234,6 +234,18 @@ def test_chapter_page_in_browser(browser_page, entry):
     if "$" in "".join(c.source for c in nb.cells if c.cell_type == "markdown"):
         assert page.locator("mjx-container").count() > 0, "the chapter has math but MathJax rendered none"
         assert page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
+    # TeX that MathJax never saw (e.g. a formula split by a line that Markdown read as
+    # a list item) shows as raw text: look for it outside code and rendered math.
+    raw_tex = page.evaluate(r"""() => {
+        const walker = document.createTreeWalker(document.querySelector('article'), NodeFilter.SHOW_TEXT);
+        const found = [];
+        for (let node; (node = walker.nextNode());) {
+            if (node.parentElement.closest('pre, code, mjx-container, script, style, .highlight')) continue;
+            const m = node.textContent.match(/\\(hat|frac|mathbf|sum|log|big|sigma)\b|\$[^\s]/);
+            if (m) found.push(node.textContent.trim().slice(0, 80));
+        }
+        return found; }""")
+    assert not raw_tex, f"raw TeX on the page (math that did not render): {raw_tex[:5]}"
 
     body_text = page.locator("article").inner_text()
     assert "Loading widget" not in body_text and "Error displaying widget" not in body_text
