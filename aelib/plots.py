@@ -74,7 +74,8 @@ def reconstruction_rows(originals, reconstructions, n=10, errors=True, size=0.85
     originals: (m, 784)-like images in [0, 1]. reconstructions: a dict
     {row label: images of the same shape}. Shows the first `n` images; with
     `errors`, each reconstruction is titled with its summed squared error.
-    Sized to fit the book's text column, so the numbers stay readable there.
+    Sized so that the numbers stay readable when the figure is shrunk to the
+    book's text column (tests/test_plots_widgets.py).
     """
     x = as_images(originals, "originals", flatten=False)
     if not isinstance(reconstructions, dict) or not reconstructions:

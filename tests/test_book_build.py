@@ -241,7 +241,7 @@ def test_chapter_page_in_browser(browser_page, entry):
         const found = [];
         for (let node; (node = walker.nextNode());) {
             if (node.parentElement.closest('pre, code, mjx-container, script, style, .highlight')) continue;
-            const m = node.textContent.match(/\\(hat|frac|mathbf|sum|log|big|sigma)\b|\$[^\s]/);
+            const m = node.textContent.match(/\\(hat|frac|mathbf|mathrm|operatorname|sqrt|sum|log|big|bigg|alpha|beta|eta|rho|sigma|varphi|lambda|epsilon)\b|\$[^\s]/);
             if (m) found.push(node.textContent.trim().slice(0, 80));
         }
         return found; }""")
