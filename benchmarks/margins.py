@@ -52,15 +52,13 @@ import copy
 import datetime
 import hashlib
 import json
-import os
 import re
 import sys
-import time
 from pathlib import Path
 
 import nbformat
 import results_file
-from nbclient import NotebookClient
+import run
 
 import aelib
 
@@ -156,14 +154,18 @@ def shift_seeds(source, shift):
     return SEED_CALL.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + shift}", source)
 
 
+def chapter_code(nb):
+    """A chapter's code cells as one Python module (IPython magics left out)."""
+    return "\n".join(line for cell in nb.cells if cell.cell_type == "code"
+                     for line in cell.source.splitlines()
+                     if not line.lstrip().startswith(("%", "!")))
+
+
 def code_hash(nb):
     """Hash of what decides a chapter's numbers: its code (syntax trees, so comments
     and prose do not count) and the aelib files it computes with. A chapter whose
     hash differs from the recorded one must be measured again (tests/test_margins.py)."""
-    code = "\n".join(line for cell in nb.cells if cell.cell_type == "code"
-                     for line in cell.source.splitlines()
-                     if not line.lstrip().startswith(("%", "!")))  # IPython magics
-    digest = hashlib.sha256(ast.dump(ast.parse(code)).encode())
+    digest = hashlib.sha256(ast.dump(ast.parse(chapter_code(nb))).encode())
     digest.update(results_file.code_hash(files=AELIB_FILES).encode())
     return digest.hexdigest()[:16]
 
@@ -176,30 +178,10 @@ def run_chapter(path, shift, save_in=None, snapshot=None):
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.source = shift_seeds(cell.source, shift)
-    nb.cells = [nbformat.v4.new_code_cell(RECORD_CLAIMS)] + nb.cells + [nbformat.v4.new_code_cell(REPORT_CLAIMS)]
-    env_backup = dict(os.environ)
-    os.environ.pop("AELIB_QUICK", None)
-    start = time.perf_counter()
-    error = None
-    try:
-        NotebookClient(nb, timeout=3600, kernel_name="python3",
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
-    except Exception as exc:  # an error (not a failed claim, which no longer raises)
-        error = str(exc).strip().splitlines()[-1][:300]
-    finally:
-        os.environ.clear()
-        os.environ.update(env_backup)
-    seconds = time.perf_counter() - start
-    printed = [line for cell in nb.cells if cell.cell_type == "code"
-               for out in cell.get("outputs", []) if out.get("name") == "stdout"
-               for line in out["text"].splitlines()]
-    claims = next((json.loads(line.split(" ", 1)[1]) for line in printed
-                   if line.startswith("AELIB_CLAIMS ")), None)
-    if save_in and error is None:
-        nb.cells = nb.cells[1:-1]
-        Path(save_in).mkdir(parents=True, exist_ok=True)
-        nbformat.write(nb, Path(save_in) / path.name)
-    return {"seconds": round(seconds, 1), "error": error, "claims": claims}
+    seconds, error, printed = run.execute_instrumented(nb, path, RECORD_CLAIMS, REPORT_CLAIMS,
+                                                       save_in=save_in)
+    return {"seconds": round(seconds, 1), "error": error,
+            "claims": run.tagged(printed, "AELIB_CLAIMS")}
 
 
 def summarise(records):
@@ -312,21 +294,21 @@ def main(argv=None):
                 print(f"{path.name} shift {shift}: already measured", flush=True)
                 continue
             print(f"{path.name} shift {shift} ...", flush=True)
-            run = run_chapter(path, shift, snapshot=snapshot,
-                              save_in=EXECUTED_DIR / f"margins-{data.dataset}" if shift == 0 else None)
-            if run["error"] or run["claims"] is None:
-                print(f"  FAILED after {run['seconds']} s: {run['error']}", flush=True)
+            measured = run_chapter(path, shift, snapshot=snapshot,
+                                   save_in=EXECUTED_DIR / f"margins-{data.dataset}" if shift == 0 else None)
+            if measured["error"] or measured["claims"] is None:
+                print(f"  FAILED after {measured['seconds']} s: {measured['error']}", flush=True)
                 failed = True
                 continue
-            records["runs"][str(shift)] = run
+            records["runs"][str(shift)] = measured
             results["date"] = datetime.date.today().isoformat()
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(json.dumps(results, indent=1) + "\n")
-            broken = [c["source"] for c in run["claims"] if c["evaluations"] and not c["passed"]]
-            if not run["claims"]:
+            broken = [c["source"] for c in measured["claims"] if c["evaluations"] and not c["passed"]]
+            if not measured["claims"]:
                 print("  no asserts recorded: the recorder did not run", flush=True)
                 failed = True
-            print(f"  {run['seconds']} s, {len(run['claims'])} asserts, failed: {broken or 'none'}", flush=True)
+            print(f"  {measured['seconds']} s, {len(measured['claims'])} asserts, failed: {broken or 'none'}", flush=True)
     write_report()
     print(f"written {out} and {REPORT}")
     return 1 if failed else 0

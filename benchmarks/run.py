@@ -87,41 +87,54 @@ print("AELIB_CHECKS", _json.dumps({"asserts": _aelib_checks["present"], "ran": l
 """
 
 
-def execute_chapter(path, quick=False, save_in=None):
-    """Execute a chapter with nbclient, as the book build does (full mode unless
-    `quick`), counting its asserts; keep the executed chapter in `save_in` if it ran.
-    Returns seconds, ok, error, the data line, checks."""
+def execute_instrumented(nb, path, first, last, quick=False, save_in=None):
+    """Execute notebook `nb` (read from `path`) with nbclient, as the book build does
+    (full mode unless `quick`), with the code cells `first` and `last` added around
+    it (instrumentation, not part of the chapter). Keeps the executed chapter, without
+    them, in `save_in` if it ran. Returns seconds, error (None if it ran) and the
+    lines it printed."""
     env_backup = dict(os.environ)
     os.environ.pop("AELIB_QUICK", None)
     if quick:  # as the test suite runs it
         os.environ.update(AELIB_QUICK="1", AELIB_MNIST_SOURCE="sample")
         os.environ.pop("AELIB_MNIST_DIR", None)
+    nb.cells = [nbformat.v4.new_code_cell(first)] + nb.cells + [nbformat.v4.new_code_cell(last)]
+    start = time.perf_counter()
+    error = None
     try:
-        nb = nbformat.read(path, as_version=4)
-        report_cell = nbformat.v4.new_code_cell(REPORT_CHECKS)
-        nb.cells = [nbformat.v4.new_code_cell(COUNT_CHECKS)] + nb.cells + [report_cell]
-        client = NotebookClient(nb, timeout=3600, kernel_name="python3",
-                                resources={"metadata": {"path": str(path.parent)}})
-        start = time.perf_counter()
-        error = None
-        try:
-            client.execute()
-        except Exception as exc:  # report, don't stop the benchmark
-            error = str(exc).strip().splitlines()[-1][:300]
-        seconds = time.perf_counter() - start
+        NotebookClient(nb, timeout=3600, kernel_name="python3",
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
+    except Exception as exc:  # report, don't stop the run
+        error = str(exc).strip().splitlines()[-1][:300]
     finally:
         os.environ.clear()
         os.environ.update(env_backup)
-    nb.cells = nb.cells[1:-1]  # the chapter as executed, without the counting cells
+    seconds = time.perf_counter() - start
+    printed = [line for cell in nb.cells if cell.cell_type == "code"
+               for out in cell.get("outputs", []) if out.get("name") == "stdout"
+               for line in out["text"].splitlines()]
+    nb.cells = nb.cells[1:-1]  # the chapter as executed
     if error is None and save_in:  # for whoever wants to read (or render) the executed chapter
         Path(save_in).mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, Path(save_in) / path.name)
-    printed = [line for cell in nb.cells + [report_cell] if cell.cell_type == "code"
-               for out in cell.get("outputs", []) if out.get("name") == "stdout"
-               for line in out["text"].splitlines()]
+    return seconds, error, printed
+
+
+def tagged(printed, tag):
+    """The JSON printed after `tag` on a line of its own, or None."""
+    return next((json.loads(line.split(" ", 1)[1]) for line in printed
+                 if line.startswith(tag + " ")), None)
+
+
+def execute_chapter(path, quick=False, save_in=None):
+    """Execute a chapter (full mode unless `quick`), counting its asserts; keep the
+    executed chapter in `save_in` if it ran. Returns seconds, ok, error, the data
+    line, checks."""
+    seconds, error, printed = execute_instrumented(
+        nbformat.read(path, as_version=4), path, COUNT_CHECKS, REPORT_CHECKS, quick, save_in)
     data_line = next((line for line in printed if line.startswith("MNIST:")), "?")
-    checks = next((json.loads(line.split(" ", 1)[1]) for line in printed if line.startswith("AELIB_CHECKS ")), None)
-    return {"seconds": round(seconds, 1), "ok": error is None, "error": error, "data": data_line, "checks": checks}
+    return {"seconds": round(seconds, 1), "ok": error is None, "error": error, "data": data_line,
+            "checks": tagged(printed, "AELIB_CHECKS")}
 
 
 def chapter_times_from_book(cache_dir=ROOT / "_build" / ".jupyter_cache"):

@@ -22,17 +22,9 @@ DATASETS = ("sample", "full")
 
 def assert_sources(path):
     """The chapter's asserts, as margins.py records them, in the order they compile."""
-    nb = nbformat.read(path, as_version=4)
-    sources = []
-    for cell in nb.cells:
-        if cell.cell_type != "code":
-            continue
-        code = "\n".join(line for line in cell.source.splitlines()
-                         if not line.lstrip().startswith(("%", "!")))  # IPython magics
-        found = [node for node in ast.walk(ast.parse(code)) if isinstance(node, ast.Assert)]
-        sources += [ast.unparse(node.test)
-                    for node in sorted(found, key=lambda n: (n.lineno, n.col_offset))]
-    return sources
+    found = [node for node in ast.walk(ast.parse(margins.chapter_code(nbformat.read(path, as_version=4))))
+             if isinstance(node, ast.Assert)]
+    return [ast.unparse(node.test) for node in sorted(found, key=lambda n: (n.lineno, n.col_offset))]
 
 
 def measured(dataset):
