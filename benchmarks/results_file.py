@@ -204,7 +204,7 @@ def readme_block(report):
     lines = [README_START,
              f"From the last `make benchmark` run on **{results.DATASETS[dataset]}** "
              f"({models['n_train']:,} training / {models['n_test']:,} test images), "
-             f"[benchmarks/RESULTS-{dataset}.md](benchmarks/RESULTS-{dataset}.md) and chapter 6 have every row. "
+             f"[benchmarks/RESULTS-{dataset}.md](benchmarks/RESULTS-{dataset}.md) and chapter 7 have every row. "
              f"Every model trained for {models['epochs']} epochs (one row: a longer recipe of its own, said so), "
              f"{models['machine']}, {models['date']}. The metric is the per-image squared error on the "
              "test images (Hinton & Salakhutdinov's); lower is better; ± is the standard deviation over "

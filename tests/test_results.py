@@ -76,7 +76,7 @@ def test_results_are_read_for_the_data_the_page_runs_on(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("dataset", sorted(results.DATASETS))
 def test_the_published_results_cover_what_the_chapter_reports(dataset, monkeypatch):
-    """Each committed file comes from a full run on its data and holds every comparison chapter 6 reports."""
+    """Each committed file comes from a full run on its data and holds every comparison chapter 7 reports."""
     if not results.results_path(dataset).exists():
         pytest.skip(f"no results recorded for {dataset} yet")  # a build on that data fails, saying what to run
     report = results.load_results(dataset)
