@@ -50,6 +50,7 @@ test-fast: $(STAMP)
 # benchmarks/RESULTS-<dataset>.md (dataset: full or sample), which the last chapter reads.
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/compare.py
+	$(BIN)/python benchmarks/uses.py
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -14,11 +14,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 __version__ = "0.1.0"
 
-from . import baselines, checks, metrics, models, plots, results, widgets  # noqa: E402
+from . import baselines, checks, codes, metrics, models, plots, results, widgets  # noqa: E402
 from .config import epochs, quick_mode, setup  # noqa: E402
 from .data import MNIST, load_mnist  # noqa: E402
 
 __all__ = [
     "MNIST", "load_mnist", "epochs", "quick_mode", "setup",
-    "baselines", "checks", "metrics", "models", "plots", "results", "widgets", "__version__",
+    "baselines", "checks", "codes", "metrics", "models", "plots", "results", "widgets", "__version__",
 ]

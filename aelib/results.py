@@ -123,6 +123,14 @@ def find(table, family, code_size=None, book_recipe=True, recipe=None):
     return hits[0]
 
 
+def percent(values):
+    """Fractions as 'mean ± sd' in % (sd with ddof=1; the mean alone for one value; '-' for none)."""
+    if not values:
+        return "-"
+    text = f"{100 * np.mean(values):.1f}"
+    return text + (f" ± {100 * np.std(values, ddof=1):.1f}" if len(values) > 1 else "")
+
+
 def markdown_table(rows, columns=("model", "recipe", "k", "params", "error", "seeds")):
     """Format summary rows as a markdown table; values over several seeds as mean ± sd."""
     unknown = [c for c in columns if c not in COLUMNS]

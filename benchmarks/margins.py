@@ -9,8 +9,8 @@ assert in a chapter's Checks. Run once, it passes or fails; whether it would
 pass again with other initial weights is what this script measures. It runs
 each chapter in full mode (with nbclient, as the book build does) once per
 seed shift, with every training seed of the chapter shifted by the same amount
-(``keras.utils.set_random_seed(42)`` becomes ``(3042)`` for shift 3000, and so
-on; the data, its validation split, the test noise and the few seeds given to
+(``keras.utils.set_random_seed(42)`` becomes ``(3042)`` for shift 3000, and
+``TRAINING_SEEDS = (42, 43)`` becomes ``(3042, 3043)``; the data, its validation split, the test noise and the few seeds given to
 numpy directly stay as they are), on whatever data ``aelib.load_mnist()``
 finds. Run it once on the offline sample (AELIB_MNIST_SOURCE=sample) and once
 on the full MNIST (AELIB_MNIST_DIR=...). The shifts are ones no claim was
@@ -74,8 +74,11 @@ SHIFTS = (3000, 4000, 5000)
 # aelib's files that decide a chapter's numbers (besides the chapter's own code).
 AELIB_FILES = ("aelib/models.py", "aelib/metrics.py", "aelib/baselines.py", "aelib/config.py",
                "aelib/data.py", "aelib/checks.py")
+# ... and those that count only for the chapters that use them.
+CHAPTER_AELIB_FILES = {"codes": "aelib/codes.py"}
 UNSHIFTED_ONLY = ("07",)  # see the docstring
 SEED_CALL = re.compile(r"(set_random_seed\(\s*|aelib\.setup\(\s*seed\s*=\s*)(\d+)")
+SEED_TUPLE = re.compile(r"^(\s*TRAINING_SEEDS\s*=\s*\()([\d,\s]*)\)", re.MULTILINE)
 
 # The extra first cell. _aelib_cmp evaluates one comparison and notes its two
 # sides when both are numbers; _aelib_claim notes whether an assert held.
@@ -150,8 +153,12 @@ REPORT_CLAIMS = 'print("AELIB_CLAIMS", _json.dumps(list(_aelib_claims.values()))
 
 
 def shift_seeds(source, shift):
-    """The cell's source with every training seed shifted by `shift`."""
-    return SEED_CALL.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + shift}", source)
+    """The cell's source with every training seed shifted by `shift`: literal seeds
+    of the calls SEED_CALL matches, and every number of a ``TRAINING_SEEDS = (...)``
+    line (a chapter that trains one model per seed in a loop)."""
+    source = SEED_CALL.sub(lambda m: f"{m.group(1)}{int(m.group(2)) + shift}", source)
+    return SEED_TUPLE.sub(lambda m: m.group(1) + re.sub(
+        r"\d+", lambda n: str(int(n.group(0)) + shift), m.group(2)) + ")", source)
 
 
 def chapter_code(nb):
@@ -179,9 +186,11 @@ def code_hash(nb):
     comments and prose strings, see _DropProse) and the aelib files it computes
     with. A chapter whose hash differs from the recorded one must be measured
     again (tests/test_margins.py)."""
-    tree = _DropProse().visit(ast.parse(chapter_code(nb)))
+    code = chapter_code(nb)
+    tree = _DropProse().visit(ast.parse(code))
     digest = hashlib.sha256(ast.dump(tree).encode())
-    digest.update(results_file.code_hash(files=AELIB_FILES).encode())
+    used = tuple(f for module, f in CHAPTER_AELIB_FILES.items() if f"aelib.{module}" in code)
+    digest.update(results_file.code_hash(files=AELIB_FILES + used).encode())
     return digest.hexdigest()[:16]
 
 

@@ -79,8 +79,8 @@ def cache_dir(dataset, quick):
     return root / (f"{dataset}-quick" if quick else dataset)
 
 
-def provenance(code_sha256, data_sha256):
-    """Where the numbers come from: the commit, and the hashes of the code and the data."""
+def provenance(code_sha256, data_sha256, files=CODE_FILES):
+    """Where the numbers come from: the commit, and the hashes of the code (`files`) and the data."""
     def git(*args):
         try:
             return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True,
@@ -88,8 +88,8 @@ def provenance(code_sha256, data_sha256):
         except OSError:
             return ""
     dirty = [line[3:] for line in git("status", "--porcelain").splitlines()
-             if line[3:] in CODE_FILES]
-    return {"commit": git("rev-parse", "HEAD") or None, "code_files": list(CODE_FILES),
+             if line[3:] in files]
+    return {"commit": git("rev-parse", "HEAD") or None, "code_files": list(files),
             "code_sha256": code_sha256, "code_uncommitted": dirty, "data_sha256": data_sha256}
 
 
@@ -141,6 +141,15 @@ def markdown(report):
                   f"{len(models['throughput']['bare model.fit'])} alternating runs):", ""]
         for label, values in models["throughput"].items():
             lines.append(f"- {label}: {int(np.median(values)):,}")
+    uses = report.get("uses")
+    if uses:
+        lines += ["", "What the codes are for (benchmarks/uses.py, chapter 6's protocol; learning rate "
+                  f"{uses['learning_rate']:g}, chosen on validation images): anomaly AUROC, mean over the ten "
+                  f"normal digits, ± sd over {len(uses['seeds'])} seeds; {uses['labels']}-label accuracy of a "
+                  f"logistic regression on the frozen codes, ± sd over seeds × {uses['draws']} draws.", "",
+                  "| model | k | anomaly AUROC (%) | " f"{uses['labels']}-label accuracy (%) |", "|---|---:|---:|---:|"]
+        lines += [f"| {r['model']} | {r['code_size']} | {results.percent(r['anomaly_auroc'])} | "
+                  f"{results.percent(r['few_label_accuracy'])} |" for r in uses["rows"]]
     timings = report.get("timings")
     if timings:
         lines += ["", f"Times ({timings['machine']}):", ""]

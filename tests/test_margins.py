@@ -110,3 +110,37 @@ def test_the_recorder_notes_margins_without_stopping_at_a_failed_assert(tmp_path
                               for k in c["comparisons"]]} for c in run["claims"]]}}}
     first = margins.summarise(records)[0]
     assert first["comparisons"][0]["gap"] == pytest.approx(2.5) and first["comparisons"][0]["spread"] == 1.0
+
+
+def test_the_code_hash_ignores_prose_but_not_parameters():
+    def notebook(*sources):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+        return nb
+    base = margins.code_hash(notebook('model.compile(loss="mse")\nprint(f"error {e:.2f} with chapter 6")'))
+    # A sentence for the reader, a comment or a format's prose: the same hash.
+    assert base == margins.code_hash(notebook(
+        'model.compile(loss="mse")  # why\nprint(f"error {e:.2f} with chapter 7")'))
+    # A parameter, a format spec or a value: another hash.
+    for changed in ('model.compile(loss="mae")\nprint(f"error {e:.2f} with chapter 6")',
+                    'model.compile(loss="mse")\nprint(f"error {e:.3f} with chapter 6")',
+                    'model.compile(loss="mse")\nprint(f"error {e + 1:.2f} with chapter 6")'):
+        assert margins.code_hash(notebook(changed)) != base, changed
+
+def test_aelib_codes_counts_only_for_the_chapters_that_use_it(monkeypatch):
+    def notebook(source):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(source)]
+        return nb
+    uses, other = notebook("aelib.codes.restart(m, w)"), notebook("aelib.models.reconstruct(m, x)")
+    before = margins.code_hash(uses), margins.code_hash(other)
+    monkeypatch.setattr(margins, "CHAPTER_AELIB_FILES", {"codes": "aelib/checks.py"})  # other content
+    assert margins.code_hash(uses) != before[0]
+    assert margins.code_hash(other) == before[1]
+
+
+def test_training_seeds_are_shifted():
+    source = "TRAINING_SEEDS = (42, 43, 44)\nDRAWS = (0, 1, 2)\nkeras.utils.set_random_seed(TRAINING_SEEDS[0])\n"
+    shifted = margins.shift_seeds(source, 3000)
+    assert "TRAINING_SEEDS = (3042, 3043, 3044)" in shifted and "DRAWS = (0, 1, 2)" in shifted
+    assert margins.shift_seeds("keras.utils.set_random_seed(42)", 3000) == "keras.utils.set_random_seed(3042)"

@@ -134,6 +134,63 @@ def test_the_published_results_cover_what_the_chapter_reports(dataset, monkeypat
     assert (ROOT / "benchmarks" / f"RESULTS-{dataset}.md").read_text() == results_file.markdown(report)
 
 
+def _constants(tree):
+    """Top-level NAME = literal (or = aelib.epochs(N, data): N) assignments of a module."""
+    import ast
+    found = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            value = node.value
+            if isinstance(value, ast.Call) and ast.unparse(value.func) == "aelib.epochs":
+                value = value.args[0]
+            try:
+                found[node.targets[0].id] = ast.literal_eval(value)
+            except ValueError:
+                pass
+    return found
+
+
+def test_the_codes_benchmark_uses_chapter_6s_protocol():
+    """benchmarks/uses.py (chapter 7's two columns) repeats chapter 6's settings."""
+    import ast
+
+    import nbformat
+    import margins
+    chapter = _constants(ast.parse(margins.chapter_code(nbformat.read(
+        ROOT / "chapters" / "06_what_codes_are_for.ipynb", as_version=4))))
+    bench = _constants(ast.parse((ROOT / "benchmarks" / "uses.py").read_text()))
+    pairs = {"CODE_SIZE": "CODE_SIZE", "TRAINING_SEEDS": "TRAINING_SEEDS", "BATCH_SIZE": "BATCH_SIZE",
+             "LEARNING_RATES": "LEARNING_RATES", "DENSE_EPOCHS": "DENSE_EPOCHS_SAMPLE",
+             "CONV_EPOCHS": "CONV_EPOCHS_SAMPLE", "GENERAL_EPOCHS": "GENERAL_EPOCHS_SAMPLE", "DRAWS": "DRAWS"}
+    for in_chapter, in_bench in pairs.items():
+        assert chapter[in_chapter] == bench[in_bench], (in_chapter, chapter.get(in_chapter), bench.get(in_bench))
+    assert chapter["LABEL_COUNTS"][0] == bench["LABELS"]
+
+
+@pytest.mark.parametrize("dataset", sorted(results.DATASETS))
+def test_the_codes_columns_are_recorded_and_fresh(dataset):
+    """The "uses" section chapter 7 reads: every row it shows, from a full run of uses.py as it is now."""
+    import uses
+    report = results.load_results(dataset)
+    assert "uses" in report, f"no 'uses' section: run benchmarks/uses.py on {results.DATASETS[dataset]}"
+    section = report["uses"]
+    assert not section["quick_mode"] and section["dataset"] == dataset
+    assert section["seeds"] == list(uses.TRAINING_SEEDS) and section["labels"] == uses.LABELS
+    assert section["learning_rate"] in uses.LEARNING_RATES
+    by_name = {r["model"]: r for r in section["rows"]}
+    assert set(by_name) == {"raw pixels (no model)", f"PCA, k = {uses.CODE_SIZE}", *uses.MODELS}
+    for name in uses.MODELS:
+        assert len(by_name[name]["anomaly_auroc"]) == len(uses.TRAINING_SEEDS)
+        assert len(by_name[name]["few_label_accuracy"]) == len(uses.TRAINING_SEEDS) * len(uses.DRAWS)
+    stored = section["provenance"]
+    assert stored["code_sha256"] == results_file.code_hash(files=uses.CODE_FILES), (
+        f"the 'uses' section of aelib/_data/benchmark-{dataset}.json was written by other code than this "
+        f"({', '.join(uses.CODE_FILES)} changed since): rerun benchmarks/uses.py on "
+        f"{results.DATASETS[dataset]} and commit the results")
+    assert not stored["code_uncommitted"], stored["code_uncommitted"]
+    assert len(stored["commit"] or "") == 40 and len(stored["data_sha256"]) == 64  # chapter 7 checks the data
+
+
 def test_code_hash_follows_the_code(tmp_path):
     """The provenance hash changes when the code of any file that produces the numbers
     changes, and not when only its comments or docstrings do."""
