@@ -184,8 +184,8 @@ def test_the_codes_columns_are_recorded_and_fresh(dataset):
         per_digit = by_name[name]["anomaly_auroc_per_digit"]
         assert [len(v) for v in per_digit] == [10] * len(uses.TRAINING_SEEDS)
         assert by_name[name]["anomaly_auroc"] == pytest.approx([sum(v) / 10 for v in per_digit])
-    assert by_name["convolutional, strided"]["code_size"] == 128
         assert len(by_name[name]["few_label_accuracy"]) == len(uses.TRAINING_SEEDS) * len(uses.DRAWS)
+    assert by_name["convolutional, strided"]["code_size"] == 128
     stored = section["provenance"]
     assert stored["code_sha256"] == results_file.code_hash(files=uses.CODE_FILES), (
         f"the 'uses' section of aelib/_data/benchmark-{dataset}.json was written by other code than this "
