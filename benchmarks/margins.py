@@ -43,7 +43,8 @@ standard deviation over seeds). Its asserts must pass; they get no spread.
 Results: benchmarks/margins/<dataset>.json (written after every run, so an
 interrupted run resumes where it stopped: a chapter whose code is unchanged is
 not run again for a shift it already has), and benchmarks/MARGINS.md.
-About 20 minutes on the sample and 27 on the full MNIST, on 2 cores.
+About 31 minutes on the sample and 43 on the full MNIST, on 2 cores (chapter 6 alone:
+about 11 and 15).
 """
 
 import argparse
