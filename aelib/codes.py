@@ -14,9 +14,10 @@ from ._validate import as_images, check_int
 def train_on_stream(model, images, epochs, seed, batch_size=64):
     """Train a compiled autoencoder on `images` for `epochs` passes, each pass
     shuffled anew (tf.data; the shuffles depend on `seed` alone), in batches
-    of `batch_size`, in one ``fit`` call: the same updates as ``epochs``
-    epochs, without Keras's fixed cost per epoch. images: (n, ...) shaped as the model's input, or
-    (n, 784). Returns the Keras History (one entry: the mean loss over the run).
+    of `batch_size`, in one ``fit`` call: as many passes over the images as
+    ``epochs`` epochs (batches run on across the passes), without Keras's
+    fixed cost per epoch. images: (n, 784) or shaped as the model's input.
+    Returns the Keras History (one entry: the mean loss over the run).
     """
     import tensorflow as tf
 
@@ -33,7 +34,7 @@ def restart(model, weights):
     """Give a compiled model `weights` and zero its optimizer's state (step
     count, Adam's running averages), keeping its learning rate: it then trains
     as a freshly built and compiled model with those initial weights would,
-    without Keras tracing the training step again (tests/test_models.py checks
+    without Keras tracing the training step again (tests/test_codes.py checks
     this). Returns the model."""
     import keras
 

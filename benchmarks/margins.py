@@ -10,8 +10,9 @@ pass again with other initial weights is what this script measures. It runs
 each chapter in full mode (with nbclient, as the book build does) once per
 seed shift, with every training seed of the chapter shifted by the same amount
 (``keras.utils.set_random_seed(42)`` becomes ``(3042)`` for shift 3000, and
-``TRAINING_SEEDS = (42, 43)`` becomes ``(3042, 3043)``; the data, its validation split, the test noise and the few seeds given to
-numpy directly stay as they are), on whatever data ``aelib.load_mnist()``
+``TRAINING_SEEDS = (42, 43)`` becomes ``(3042, 3043)``; the data, its
+validation split, the test noise and the few seeds given to numpy directly
+stay as they are), on whatever data ``aelib.load_mnist()``
 finds. Run it once on the offline sample (AELIB_MNIST_SOURCE=sample) and once
 on the full MNIST (AELIB_MNIST_DIR=...). The shifts are ones no claim was
 written against (see SHIFTS).
@@ -31,8 +32,9 @@ strict that is, with three shifts and normally distributed gaps (simulated,
 time in 700 is kept 89 %. Any other assert (equal architectures, a
 boolean, ``np.allclose``) must pass on every shift. Claims made only in prose,
 with no assert, are not measured. tests/test_margins.py checks all this, and
-that the chapter's code and the aelib files it computes with (AELIB_FILES) are
-the ones measured; benchmarks/MARGINS.md lists every claim.
+that the chapter's code and the aelib files it computes with (AELIB_FILES, and
+CHAPTER_AELIB_FILES for the chapters that use them) are the ones measured;
+benchmarks/MARGINS.md lists every claim.
 
 Chapter 7 runs once, unshifted: its Checks retrain one benchmark row with the
 benchmark's own seed and compare the result with the recorded row, and its
@@ -193,7 +195,6 @@ def code_hash(nb):
     used = tuple(f for module, f in CHAPTER_AELIB_FILES.items() if f"aelib.{module}" in code)
     digest.update(results_file.code_hash(files=AELIB_FILES + used).encode())
     return digest.hexdigest()[:16]
-
 
 
 def run_chapter(path, shift, save_in=None, snapshot=None):

@@ -138,7 +138,7 @@ def _constants(tree):
     """Top-level NAME = literal (or = aelib.epochs(N, data): N) assignments of a module."""
     import ast
     found = {}
-    for node in ast.walk(tree):
+    for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             value = node.value
             if isinstance(value, ast.Call) and ast.unparse(value.func) == "aelib.epochs":
