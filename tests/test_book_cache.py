@@ -17,8 +17,15 @@ def test_cache_is_emptied_when_the_dataset_changes(tmp_path):
     (cache / "executed.ipynb").write_text("{}")
     assert "emptied" not in book_cache.prepare(tmp_path, "full")  # same data: kept
     assert (cache / "executed.ipynb").exists()
+    doctrees = tmp_path / ".doctrees"
+    doctrees.mkdir()
+    (doctrees / "environment.pickle").write_text("pages read on full")
+    assert "emptied" not in book_cache.prepare(tmp_path, "full")  # same data: Sphinx's state kept
+    assert (doctrees / "environment.pickle").exists()
     message = book_cache.prepare(tmp_path, "sample")
     assert "held runs on full" in message and not (cache / "executed.ipynb").exists()
+    # Sphinx's saved state goes too, or unchanged chapters would keep their pages from the other data.
+    assert not doctrees.exists()
     assert (tmp_path / ".jupyter_cache" / "aelib-dataset").read_text().strip() == "sample"
 
 
